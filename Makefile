@@ -1,0 +1,31 @@
+# Two commands: `make test` and `make bench`. Both install the system libraries first.
+SWIFT ?= swift
+APT_PACKAGES := libopenblas-dev liblapacke-dev zlib1g-dev pkg-config
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build test bench clean
+
+# Installs OpenBLAS, LAPACKE and zlib through apt when pkg-config cannot find them.
+deps:
+	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists openblas lapacke zlib \
+		&& [ -f "$$(pkg-config --variable=includedir lapacke)/lapacke.h" -o -f /usr/include/lapacke.h ]; then \
+		echo "deps: openblas, lapacke and zlib found"; \
+	else \
+		echo "deps: installing $(APT_PACKAGES)"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
+	fi
+
+build: deps
+	$(SWIFT) build -c release
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	@if [ -d Examples/HelloDLNN ]; then $(SWIFT) build --package-path Examples/HelloDLNN; fi
+
+bench: deps
+	$(SWIFT) run -c release dlbench all
+
+clean:
+	rm -rf .build Examples/*/.build Benchmarks/.build

@@ -1,0 +1,99 @@
+extension Tensor {
+    /// The flat row-major offset of `indices`; each index must lie inside its axis.
+    @inlinable
+    public func offset(of indices: [Int]) -> Int {
+        require(
+            indices.count == rank,
+            "Tensor subscript: \(indices.count) indices for a tensor of shape \(describe(shape))"
+        )
+        var offset = 0
+        for (axis, index) in indices.enumerated() {
+            require(
+                index >= 0 && index < shape[axis],
+                "Tensor subscript: index \(index) out of range for axis \(axis) of shape \(describe(shape))"
+            )
+            offset = offset * shape[axis] + index
+        }
+        return offset
+    }
+
+    /// The element at `indices` (one per axis).
+    public subscript(indices: Int...) -> Float {
+        get { scalars[offset(of: indices)] }
+        set { scalars[offset(of: indices)] = newValue }
+    }
+
+    /// The same elements with a new shape; one extent may be -1 and is then inferred. Never copies.
+    public func reshaped(_ newShape: [Int]) -> Tensor {
+        var resolved = newShape
+        let inferred = newShape.indices.filter { newShape[$0] == -1 }
+        require(
+            inferred.count <= 1 && newShape.allSatisfy({ $0 >= -1 }),
+            "reshape: \(describe(shape)) → \(describe(newShape)): at most one extent may be -1 and none may be below it"
+        )
+        if let axis = inferred.first {
+            let known = newShape.filter { $0 != -1 }.reduce(1, *)
+            require(
+                known > 0 && count % known == 0,
+                "reshape: \(describe(shape)) → \(describe(newShape)): \(count) elements cannot fill the known extents"
+            )
+            resolved[axis] = count / known
+        }
+        require(
+            Tensor.elementCount(of: resolved) == count,
+            "reshape: \(describe(shape)) → \(describe(newShape)): element counts \(count) and \(Tensor.elementCount(of: resolved)) differ"
+        )
+        var result = self
+        result.shape = resolved
+        return result
+    }
+
+    /// The elements as a 1-D tensor. Never copies.
+    public func flattened() -> Tensor {
+        reshaped([count])
+    }
+
+    /// The tensor as [N, rest]: the first axis kept, the others flattened. Never copies.
+    public func flattenedBatch() -> Tensor {
+        require(rank >= 1, "flattenedBatch: a scalar tensor has no batch axis")
+        return reshaped([shape[0], shape[0] == 0 ? 0 : count / shape[0]])
+    }
+
+    /// The transpose of a 2-D tensor.
+    public func transposed() -> Tensor {
+        require(rank == 2, "transposed: expects a 2-D tensor, got shape \(describe(shape))")
+        let rows = shape[0], columns = shape[1]
+        return withUnsafeBufferPointer { source in
+            Tensor(shape: [columns, rows]) { destination in
+                for r in 0..<rows {
+                    for c in 0..<columns {
+                        destination[c * rows + r] = source[r * columns + c]
+                    }
+                }
+            }
+        }
+    }
+
+    /// The entries `range` of the first axis (a batch slice), copied.
+    public func slice(batch range: Range<Int>) -> Tensor {
+        require(rank >= 1, "slice(batch:): a scalar tensor has no batch axis")
+        require(
+            range.lowerBound >= 0 && range.upperBound <= shape[0],
+            "slice(batch:): range \(range) out of bounds for shape \(describe(shape))"
+        )
+        let rowSize = shape[0] == 0 ? 0 : count / shape[0]
+        var newShape = shape
+        newShape[0] = range.count
+        return Tensor(shape: newShape, scalars: Array(scalars[(range.lowerBound * rowSize)..<(range.upperBound * rowSize)]))
+    }
+
+    /// Stacks tensors of equal shape along a new first axis.
+    public static func stacked(_ tensors: [Tensor]) -> Tensor {
+        guard let first = tensors.first else { return Tensor.zeros([0]) }
+        require(
+            tensors.allSatisfy { $0.shape == first.shape },
+            "stacked: shapes differ: \(tensors.map { describe($0.shape) }.joined(separator: ", "))"
+        )
+        return Tensor(shape: [tensors.count] + first.shape, scalars: tensors.flatMap(\.scalars))
+    }
+}

@@ -1,0 +1,77 @@
+/// A differentiable stage of a network.
+///
+/// `forward(_:)` maps an input batch to an output batch and keeps what `backward(_:)` needs.
+/// `backward(_:)` takes ∂loss/∂output for the most recent forward pass, **adds** ∂loss/∂θ into
+/// each parameter's `gradient`, and returns ∂loss/∂input. Layers are reference types because
+/// they hold parameters, caches and workspaces that are reused from step to step.
+///
+/// Shapes are NCHW for images and [N, features] for vectors; the first axis is always the batch.
+public protocol Layer: AnyObject {
+    /// Computes the output for `input` and remembers what the backward pass needs.
+    func forward(_ input: Tensor) -> Tensor
+    /// Given ∂loss/∂output of the last forward pass, accumulates parameter gradients and returns ∂loss/∂input.
+    func backward(_ outputGradient: Tensor) -> Tensor
+    /// The layer's own trainable tensors (not its children's), in a fixed order.
+    var parameters: [Parameter] { get }
+    /// The layer's own saved-but-untrained state (running statistics), in a fixed order.
+    var buffers: [Parameter] { get }
+    /// Sub-layers with the names used in parameter paths (`features.0.weight`).
+    var children: [(name: String, layer: any Layer)] { get }
+    /// Training mode (batch statistics, dropout active) or evaluation mode.
+    var isTraining: Bool { get set }
+    /// The output shape for an input of `inputShape`; stops with a message naming the layer and
+    /// both shapes when the input does not fit.
+    func outputShape(for inputShape: [Int]) -> [Int]
+    /// Floating-point operations of one forward pass on `inputShape` (a multiply-add counts as 2).
+    func forwardFLOPs(for inputShape: [Int]) -> Int
+    /// A short description for summaries and error messages, e.g. `Dense(784 → 10)`.
+    var summaryName: String { get }
+}
+
+extension Layer {
+    public var parameters: [Parameter] { [] }
+    public var buffers: [Parameter] { [] }
+    public var children: [(name: String, layer: any Layer)] { [] }
+    public func forwardFLOPs(for inputShape: [Int]) -> Int { 0 }
+    public var summaryName: String { String(describing: type(of: self)) }
+
+    /// Every parameter of this layer and its descendants, with its dotted path (`0.weight`, `features.3.bias`).
+    public func namedParameters() -> [(path: String, parameter: Parameter)] {
+        collect(\.parameters)
+    }
+
+    /// Every buffer (running statistics) of this layer and its descendants, with its dotted path.
+    public func namedBuffers() -> [(path: String, parameter: Parameter)] {
+        collect(\.buffers)
+    }
+
+    /// Every parameter of this layer and its descendants.
+    public var allParameters: [Parameter] { namedParameters().map(\.parameter) }
+
+    /// The number of scalars in all parameters (trainable or frozen), buffers excluded.
+    public var parameterCount: Int { allParameters.reduce(0) { $0 + $1.count } }
+
+    /// Puts this layer and all its descendants in training (`true`) or evaluation (`false`) mode.
+    public func setTraining(_ training: Bool) {
+        isTraining = training
+        for child in children { child.layer.setTraining(training) }
+    }
+
+    /// Zeroes the gradients of all parameters of this layer and its descendants.
+    public func zeroGradients() {
+        for parameter in allParameters { parameter.zeroGradient() }
+    }
+
+    private func collect(_ list: (any Layer) -> [Parameter]) -> [(path: String, parameter: Parameter)] {
+        var result = list(self).map { (path: $0.name, parameter: $0) }
+        for child in children {
+            result += child.layer.collect(list).map { (path: "\(child.name).\($0.path)", parameter: $0.parameter) }
+        }
+        return result
+    }
+
+    /// Stops with `<summaryName>: <what>` when `condition` is false; for input-shape checks.
+    func requireInput(_ condition: Bool, _ message: @autoclosure () -> String) {
+        require(condition, "\(summaryName): \(message())")
+    }
+}

@@ -1,0 +1,57 @@
+/// Layers applied one after another; backward runs them in reverse.
+///
+/// Children are named by position (`0`, `1`, …), as in PyTorch's `nn.Sequential`, unless
+/// created with `init(named:)`.
+public final class Sequential: Layer {
+    public private(set) var layers: [any Layer]
+    private let names: [String]
+    public var isTraining = true
+
+    public init(_ layers: [any Layer]) {
+        self.layers = layers
+        self.names = layers.indices.map(String.init)
+    }
+
+    public convenience init(_ layers: any Layer...) {
+        self.init(layers)
+    }
+
+    /// Creates a sequence whose children have the given names, e.g. `features` and `classifier`.
+    public init(named layers: [(String, any Layer)]) {
+        require(Set(layers.map(\.0)).count == layers.count, "Sequential: child names must be unique, got \(layers.map(\.0))")
+        self.layers = layers.map(\.1)
+        self.names = layers.map(\.0)
+    }
+
+    public var children: [(name: String, layer: any Layer)] {
+        Array(zip(names, layers)).map { (name: $0.0, layer: $0.1) }
+    }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        var x = input
+        for layer in layers { x = layer.forward(x) }
+        return x
+    }
+
+    public func backward(_ outputGradient: Tensor) -> Tensor {
+        var gradient = outputGradient
+        for layer in layers.reversed() { gradient = layer.backward(gradient) }
+        return gradient
+    }
+
+    public func outputShape(for inputShape: [Int]) -> [Int] {
+        layers.reduce(inputShape) { $1.outputShape(for: $0) }
+    }
+
+    public func forwardFLOPs(for inputShape: [Int]) -> Int {
+        var shape = inputShape
+        var total = 0
+        for layer in layers {
+            total += layer.forwardFLOPs(for: shape)
+            shape = layer.outputShape(for: shape)
+        }
+        return total
+    }
+
+    public var summaryName: String { "Sequential" }
+}

@@ -1,0 +1,2 @@
+import DLNN
+print("dlbench")
