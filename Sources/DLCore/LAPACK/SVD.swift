@@ -66,15 +66,16 @@ public enum LAPACK {
         var a = matrix.scalars
         let no = CChar(UInt8(ascii: "N"))
         var info = s.withUnsafeMutableBufferPointer { sBuffer in
+            // LAPACKE checks the leading dimensions even when no vectors are computed.
             LAPACKE_sgesdd(LAPACK_ROW_MAJOR, no, Int32(m), Int32(n), &a, Int32(n),
-                           sBuffer.baseAddress, nil, 1, nil, 1)
+                           sBuffer.baseAddress, nil, Int32(r), nil, Int32(n))
         }
         if info > 0 {
             a = matrix.scalars
             var superdiagonal = [Float](repeating: 0, count: Swift.max(r - 1, 1))
             info = s.withUnsafeMutableBufferPointer { sBuffer in
                 LAPACKE_sgesvd(LAPACK_ROW_MAJOR, no, no, Int32(m), Int32(n), &a, Int32(n),
-                               sBuffer.baseAddress, nil, 1, nil, 1, &superdiagonal)
+                               sBuffer.baseAddress, nil, Int32(r), nil, Int32(n), &superdiagonal)
             }
             try check(info, routine: "sgesvd")
         } else {
