@@ -32,12 +32,12 @@ final class NormalizationKernel {
     private var output = Tensor.zeros([0])
     private var inputGradient = Tensor.zeros([0])
     /// μ, biased σ² and 1/√(σ² + ε) of each statistics group of the last forward pass.
-    private var mean: [Float] = []
-    private var variance: [Float] = []
-    private var inverseStandardDeviation: [Float] = []
+    private var mean = ScratchBuffer<Float>()
+    private var variance = ScratchBuffer<Float>()
+    private var inverseStandardDeviation = ScratchBuffer<Float>()
     /// Σ g and Σ g·x̂ per channel, accumulated by backward in Double.
-    private var gradientSum: [Double] = []
-    private var gradientNormalizedSum: [Double] = []
+    private var gradientSum = ScratchBuffer<Double>()
+    private var gradientNormalizedSum = ScratchBuffer<Double>()
 
     /// A kernel whose affine step has γ and β of `affineShape` (nil for none); the scalars of
     /// that shape, in order, are the channels of the layout.
@@ -61,7 +61,9 @@ final class NormalizationKernel {
         let layout = usedBatchStatistics ? batchLayout : batchLayout.acrossBatch
         self.layout = layout
         self.input = input
-        resizeStatistics(count: layout.groupCount)
+        mean.resize(to: layout.groupCount, filling: 0)
+        variance.resize(to: layout.groupCount, filling: 0)
+        inverseStandardDeviation.resize(to: layout.groupCount, filling: 0)
         output.resize(to: input.shape)
         guard input.count > 0 else { return output }
         if usedBatchStatistics {
@@ -71,7 +73,7 @@ final class NormalizationKernel {
         }
         normalize(input, layout: layout)
         if isTraining, let running {
-            running.update(groupMean: mean, groupVariance: variance, layout: layout)
+            running.update(groupMean: mean.base, groupVariance: variance.base, layout: layout)
         }
         return output
     }
@@ -86,20 +88,18 @@ final class NormalizationKernel {
         let layout = self.layout!
         inputGradient.resize(to: input.shape)
         guard input.count > 0 else { return inputGradient }
-        if gradientSum.count != layout.channels {
-            gradientSum = Array(repeating: 0, count: layout.channels)
-            gradientNormalizedSum = Array(repeating: 0, count: layout.channels)
-        }
-        for c in 0..<layout.channels {
-            gradientSum[c] = 0
-            gradientNormalizedSum[c] = 0
-        }
-        let m = Double(layout.elementsPerGroup)
-        let spatialSize = layout.spatialSize
+        gradientSum.resize(to: layout.channels, filling: 0)
+        gradientNormalizedSum.resize(to: layout.channels, filling: 0)
+        gradientSum.fill(with: 0)
+        gradientNormalizedSum.fill(with: 0)
+        let mean = self.mean.base, inverseStandardDeviation = self.inverseStandardDeviation.base
+        let gradientSum = self.gradientSum.base, gradientNormalizedSum = self.gradientNormalizedSum.base
+        let m = Double(layout.elementsPerGroup), spatialSize = layout.spatialSize
+        let usedBatchStatistics = self.usedBatchStatistics
         withAffine { gamma, _ in
-            input.withUnsafeBufferPointer { x in
-                outputGradient.withUnsafeBufferPointer { g in
-                    inputGradient.withUnsafeMutableBufferPointer { dx in
+            input.withUnsafeBufferPointer { xBuffer in
+                outputGradient.withUnsafeBufferPointer { gBuffer in
+                    inputGradient.withUnsafeMutableBufferPointer { dxBuffer in
                         for group in 0..<layout.groupCount {
                             let mu = mean[group], r = inverseStandardDeviation[group]
                             let groupStart = group * layout.groupStride
@@ -109,11 +109,12 @@ final class NormalizationKernel {
                             for plane in 0..<layout.planesPerGroup {
                                 let c = firstChannel + plane * layout.channelStep
                                 let start = groupStart + plane * layout.planeStride
+                                let x = xBuffer.baseAddress! + start, g = gBuffer.baseAddress! + start
                                 var sumG = 0.0, sumGXHat = 0.0
-                                for i in start..<(start + spatialSize) {
-                                    let gi = Double(g[i])
-                                    sumG += gi
-                                    sumGXHat += gi * Double((x[i] - mu) * r)
+                                for s in 0..<spatialSize {
+                                    let gs = Double(g[s])
+                                    sumG += gs
+                                    sumGXHat += gs * Double((x[s] - mu) * r)
                                 }
                                 gradientSum[c] += sumG
                                 gradientNormalizedSum[c] += sumGXHat
@@ -128,9 +129,11 @@ final class NormalizationKernel {
                                 let c = firstChannel + plane * layout.channelStep
                                 let gammaC = gamma?[c] ?? 1
                                 let start = groupStart + plane * layout.planeStride
-                                for i in start..<(start + spatialSize) {
-                                    let xHat = (x[i] - mu) * r
-                                    dx[i] = r * (gammaC * g[i] - meanD - xHat * meanDXHat)
+                                let x = xBuffer.baseAddress! + start, g = gBuffer.baseAddress! + start
+                                let dx = dxBuffer.baseAddress! + start
+                                for s in 0..<spatialSize {
+                                    let xHat = (x[s] - mu) * r
+                                    dx[s] = r * (gammaC * g[s] - meanD - xHat * meanDXHat)
                                 }
                             }
                         }
@@ -152,31 +155,23 @@ final class NormalizationKernel {
 
     // MARK: - Steps
 
-    private func resizeStatistics(count: Int) {
-        guard mean.count != count else { return }
-        mean = Array(repeating: 0, count: count)
-        variance = Array(repeating: 0, count: count)
-        inverseStandardDeviation = Array(repeating: 0, count: count)
-    }
-
     /// μ and biased σ² of every group, by two passes in Double (no cancellation when |μ| ≫ σ).
     private func computeStatistics(of input: Tensor, layout: NormalizationLayout) {
-        let m = Double(layout.elementsPerGroup)
-        let spatialSize = layout.spatialSize
-        input.withUnsafeBufferPointer { x in
+        let m = Double(layout.elementsPerGroup), spatialSize = layout.spatialSize
+        input.withUnsafeBufferPointer { buffer in
             for group in 0..<layout.groupCount {
-                let groupStart = group * layout.groupStride
+                let groupStart = buffer.baseAddress! + group * layout.groupStride
                 var sum = 0.0
                 for plane in 0..<layout.planesPerGroup {
-                    let start = groupStart + plane * layout.planeStride
-                    for i in start..<(start + spatialSize) { sum += Double(x[i]) }
+                    let x = groupStart + plane * layout.planeStride
+                    for s in 0..<spatialSize { sum += Double(x[s]) }
                 }
                 let mu = sum / m
                 var squares = 0.0
                 for plane in 0..<layout.planesPerGroup {
-                    let start = groupStart + plane * layout.planeStride
-                    for i in start..<(start + spatialSize) {
-                        let deviation = Double(x[i]) - mu
+                    let x = groupStart + plane * layout.planeStride
+                    for s in 0..<spatialSize {
+                        let deviation = Double(x[s]) - mu
                         squares += deviation * deviation
                     }
                 }
@@ -197,17 +192,18 @@ final class NormalizationKernel {
     }
 
     private func setStatistics(group: Int, mean mu: Double, variance sigmaSquared: Double) {
-        mean[group] = Float(mu)
-        variance[group] = Float(sigmaSquared)
-        inverseStandardDeviation[group] = Float(1 / (sigmaSquared + Double(epsilon)).squareRoot())
+        mean.base[group] = Float(mu)
+        variance.base[group] = Float(sigmaSquared)
+        inverseStandardDeviation.base[group] = Float(1 / (sigmaSquared + Double(epsilon)).squareRoot())
     }
 
     /// y = (x − μ)·(γ_c/√(σ² + ε)) + β_c.
     private func normalize(_ input: Tensor, layout: NormalizationLayout) {
+        let mean = self.mean.base, inverseStandardDeviation = self.inverseStandardDeviation.base
         let spatialSize = layout.spatialSize
         withAffine { gamma, beta in
-            input.withUnsafeBufferPointer { x in
-                output.withUnsafeMutableBufferPointer { y in
+            input.withUnsafeBufferPointer { xBuffer in
+                output.withUnsafeMutableBufferPointer { yBuffer in
                     for group in 0..<layout.groupCount {
                         let mu = mean[group], r = inverseStandardDeviation[group]
                         let groupStart = group * layout.groupStride
@@ -217,8 +213,9 @@ final class NormalizationKernel {
                             let scale = (gamma?[c] ?? 1) * r
                             let shift = beta?[c] ?? 0
                             let start = groupStart + plane * layout.planeStride
-                            for i in start..<(start + spatialSize) {
-                                y[i] = (x[i] - mu) * scale + shift
+                            let x = xBuffer.baseAddress! + start, y = yBuffer.baseAddress! + start
+                            for s in 0..<spatialSize {
+                                y[s] = (x[s] - mu) * scale + shift
                             }
                         }
                     }
@@ -228,14 +225,15 @@ final class NormalizationKernel {
     }
 
     /// Calls `body` with γ's and β's storage, or nil for both without the affine step.
-    private func withAffine<R>(_ body: (UnsafeBufferPointer<Float>?, UnsafeBufferPointer<Float>?) -> R) -> R {
+    private func withAffine<R>(_ body: (UnsafePointer<Float>?, UnsafePointer<Float>?) -> R) -> R {
         guard let weight, let bias else { return body(nil, nil) }
         return weight.value.withUnsafeBufferPointer { gamma in
-            bias.value.withUnsafeBufferPointer { beta in body(gamma, beta) }
+            bias.value.withUnsafeBufferPointer { beta in body(gamma.baseAddress, beta.baseAddress) }
         }
     }
 
-    private func accumulate(_ sums: [Double], into parameter: Parameter?) {
+    /// Adds per-channel `sums` into `parameter`'s gradient, if there is a parameter.
+    private func accumulate(_ sums: UnsafeMutablePointer<Double>, into parameter: Parameter?) {
         parameter?.gradient.withUnsafeMutableBufferPointer { gradient in
             for c in gradient.indices { gradient[c] += Float(sums[c]) }
         }

@@ -33,7 +33,7 @@ struct RunningStatistics {
 
     /// Moves the estimates towards per-group statistics `groupMean` and biased `groupVariance`
     /// computed on `layout`, whose groups must each lie in one channel and hold more than one value.
-    func update(groupMean: [Float], groupVariance: [Float], layout: NormalizationLayout) {
+    func update(groupMean: UnsafePointer<Float>, groupVariance: UnsafePointer<Float>, layout: NormalizationLayout) {
         precondition(layout.groupsLieInOneChannel && layout.elementsPerGroup > 1, "RunningStatistics: groups span channels or hold one value")
         let m = Double(layout.elementsPerGroup)
         let groupsPerChannel = Double(layout.groupCount / layout.channels)
