@@ -94,27 +94,22 @@ final class NormalizationKernel {
         gradientNormalizedSum.fill(with: 0)
         let mean = self.mean.base, inverseStandardDeviation = self.inverseStandardDeviation.base
         let gradientSum = self.gradientSum.base, gradientNormalizedSum = self.gradientNormalizedSum.base
-        let m = Double(layout.elementsPerGroup), spatialSize = layout.spatialSize
+        let m = Double(layout.elementsPerGroup)
         let usedBatchStatistics = self.usedBatchStatistics
         withAffine { gamma, _ in
-            input.withUnsafeBufferPointer { xBuffer in
-                outputGradient.withUnsafeBufferPointer { gBuffer in
-                    inputGradient.withUnsafeMutableBufferPointer { dxBuffer in
+            input.withUnsafeBufferPointer { x in
+                outputGradient.withUnsafeBufferPointer { g in
+                    inputGradient.withUnsafeMutableBufferPointer { dx in
                         for group in 0..<layout.groupCount {
                             let mu = mean[group], r = inverseStandardDeviation[group]
-                            let groupStart = group * layout.groupStride
-                            let firstChannel = layout.firstChannel(ofGroup: group)
                             // Pass 1: Σ d and Σ d·x̂ over the group; Σ g and Σ g·x̂ per channel.
                             var sumD = 0.0, sumDXHat = 0.0
-                            for plane in 0..<layout.planesPerGroup {
-                                let c = firstChannel + plane * layout.channelStep
-                                let start = groupStart + plane * layout.planeStride
-                                let x = xBuffer.baseAddress! + start, g = gBuffer.baseAddress! + start
+                            layout.forEachPlane(ofGroup: group) { c, start, length in
                                 var sumG = 0.0, sumGXHat = 0.0
-                                for s in 0..<spatialSize {
-                                    let gs = Double(g[s])
-                                    sumG += gs
-                                    sumGXHat += gs * Double((x[s] - mu) * r)
+                                for i in start..<(start + length) {
+                                    let gi = Double(g[i])
+                                    sumG += gi
+                                    sumGXHat += gi * Double((x[i] - mu) * r)
                                 }
                                 gradientSum[c] += sumG
                                 gradientNormalizedSum[c] += sumGXHat
@@ -125,15 +120,11 @@ final class NormalizationKernel {
                             // Pass 2: ∂L/∂x = r·(d − mean(d) − x̂·mean(d·x̂)).
                             let meanD = usedBatchStatistics ? Float(sumD / m) : 0
                             let meanDXHat = usedBatchStatistics ? Float(sumDXHat / m) : 0
-                            for plane in 0..<layout.planesPerGroup {
-                                let c = firstChannel + plane * layout.channelStep
+                            layout.forEachPlane(ofGroup: group) { c, start, length in
                                 let gammaC = gamma?[c] ?? 1
-                                let start = groupStart + plane * layout.planeStride
-                                let x = xBuffer.baseAddress! + start, g = gBuffer.baseAddress! + start
-                                let dx = dxBuffer.baseAddress! + start
-                                for s in 0..<spatialSize {
-                                    let xHat = (x[s] - mu) * r
-                                    dx[s] = r * (gammaC * g[s] - meanD - xHat * meanDXHat)
+                                for i in start..<(start + length) {
+                                    let xHat = (x[i] - mu) * r
+                                    dx[i] = r * (gammaC * g[i] - meanD - xHat * meanDXHat)
                                 }
                             }
                         }
@@ -157,21 +148,18 @@ final class NormalizationKernel {
 
     /// μ and biased σ² of every group, by two passes in Double (no cancellation when |μ| ≫ σ).
     private func computeStatistics(of input: Tensor, layout: NormalizationLayout) {
-        let m = Double(layout.elementsPerGroup), spatialSize = layout.spatialSize
-        input.withUnsafeBufferPointer { buffer in
+        let m = Double(layout.elementsPerGroup)
+        input.withUnsafeBufferPointer { x in
             for group in 0..<layout.groupCount {
-                let groupStart = buffer.baseAddress! + group * layout.groupStride
                 var sum = 0.0
-                for plane in 0..<layout.planesPerGroup {
-                    let x = groupStart + plane * layout.planeStride
-                    for s in 0..<spatialSize { sum += Double(x[s]) }
+                layout.forEachRun(ofGroup: group) { start, length in
+                    for i in start..<(start + length) { sum += Double(x[i]) }
                 }
                 let mu = sum / m
                 var squares = 0.0
-                for plane in 0..<layout.planesPerGroup {
-                    let x = groupStart + plane * layout.planeStride
-                    for s in 0..<spatialSize {
-                        let deviation = Double(x[s]) - mu
+                layout.forEachRun(ofGroup: group) { start, length in
+                    for i in start..<(start + length) {
+                        let deviation = Double(x[i]) - mu
                         squares += deviation * deviation
                     }
                 }
@@ -200,23 +188,14 @@ final class NormalizationKernel {
     /// y = (x − μ)·(γ_c/√(σ² + ε)) + β_c.
     private func normalize(_ input: Tensor, layout: NormalizationLayout) {
         let mean = self.mean.base, inverseStandardDeviation = self.inverseStandardDeviation.base
-        let spatialSize = layout.spatialSize
         withAffine { gamma, beta in
-            input.withUnsafeBufferPointer { xBuffer in
-                output.withUnsafeMutableBufferPointer { yBuffer in
+            input.withUnsafeBufferPointer { x in
+                output.withUnsafeMutableBufferPointer { y in
                     for group in 0..<layout.groupCount {
                         let mu = mean[group], r = inverseStandardDeviation[group]
-                        let groupStart = group * layout.groupStride
-                        let firstChannel = layout.firstChannel(ofGroup: group)
-                        for plane in 0..<layout.planesPerGroup {
-                            let c = firstChannel + plane * layout.channelStep
-                            let scale = (gamma?[c] ?? 1) * r
-                            let shift = beta?[c] ?? 0
-                            let start = groupStart + plane * layout.planeStride
-                            let x = xBuffer.baseAddress! + start, y = yBuffer.baseAddress! + start
-                            for s in 0..<spatialSize {
-                                y[s] = (x[s] - mu) * scale + shift
-                            }
+                        layout.forEachPlane(ofGroup: group) { c, start, length in
+                            let scale = (gamma?[c] ?? 1) * r, shift = beta?[c] ?? 0
+                            for i in start..<(start + length) { y[i] = (x[i] - mu) * scale + shift }
                         }
                     }
                 }

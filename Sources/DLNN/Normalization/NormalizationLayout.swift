@@ -11,7 +11,8 @@
 ///   contiguous in memory. GroupNorm; InstanceNorm is G = C, LayerNorm is G = 1.
 ///
 /// Plane k of group q starts at `q·groupStride + k·planeStride` and has channel
-/// `(q mod channelCycle)·channelsPerGroup + k·channelStep`, so the kernels never divide per element.
+/// `(q mod channelCycle)·channelsPerGroup + k·channelStep`, so the kernels never divide per element;
+/// they walk a group with `forEachRun(ofGroup:_:)` or `forEachPlane(ofGroup:_:)`.
 struct NormalizationLayout: Equatable {
     /// Which elements share a mean and a variance.
     enum Grouping: Equatable {
@@ -72,6 +73,33 @@ struct NormalizationLayout: Equatable {
     init?(inputShape shape: [Int], channels: Int, ranks: ClosedRange<Int>, grouping: Grouping) {
         guard ranks.contains(shape.count), shape[1] == channels else { return nil }
         self.init(batchSize: shape[0], channels: channels, spatialSize: shape.dropFirst(2).reduce(1, *), grouping: grouping)
+    }
+
+    /// Calls `body(start, length)` for each maximal contiguous run of elements of `group`: the
+    /// whole group per sample, each plane across the batch. For passes that ignore the channel.
+    @inline(__always)
+    func forEachRun(ofGroup group: Int, _ body: (_ start: Int, _ length: Int) -> Void) {
+        let groupStart = group * groupStride
+        if planeStride == spatialSize {
+            body(groupStart, elementsPerGroup)
+        } else if spatialSize == 1 {
+            for plane in 0..<planesPerGroup { body(groupStart + plane * planeStride, 1) }
+        } else {
+            for plane in 0..<planesPerGroup { body(groupStart + plane * planeStride, spatialSize) }
+        }
+    }
+
+    /// Calls `body(channel, start, length)` for each plane of `group`: `length` = S elements from
+    /// `start`, all of channel `channel`.
+    @inline(__always)
+    func forEachPlane(ofGroup group: Int, _ body: (_ channel: Int, _ start: Int, _ length: Int) -> Void) {
+        let groupStart = group * groupStride, firstChannel = firstChannel(ofGroup: group)
+        if spatialSize == 1 {
+            // Vectors (LayerNorm, BatchNorm after Dense): the constant length removes the inner loop.
+            for plane in 0..<planesPerGroup { body(firstChannel + plane * channelStep, groupStart + plane * planeStride, 1) }
+        } else {
+            for plane in 0..<planesPerGroup { body(firstChannel + plane * channelStep, groupStart + plane * planeStride, spatialSize) }
+        }
     }
 
     /// The number of elements m whose mean and variance a group takes.
