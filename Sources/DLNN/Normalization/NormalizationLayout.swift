@@ -13,9 +13,9 @@
 /// Plane k of group q starts at `q·groupStride + k·planeStride` and has channel
 /// `(q mod channelCycle)·channelsPerGroup + k·channelStep`, so the kernels never divide per element;
 /// they walk a group with `forEachRun(ofGroup:_:)` or `forEachPlane(ofGroup:_:)`.
-struct NormalizationLayout: Equatable {
+struct NormalizationLayout {
     /// Which elements share a mean and a variance.
-    enum Grouping: Equatable {
+    enum Grouping {
         /// One group per channel, spanning the batch and the spatial axes.
         case acrossBatch
         /// Per sample, `groups` groups of C / `groups` consecutive channels and the spatial axes.
@@ -25,7 +25,6 @@ struct NormalizationLayout: Equatable {
     let batchSize: Int
     let channels: Int
     let spatialSize: Int
-    let grouping: Grouping
 
     /// The number of statistics groups: C across the batch, N·G per sample.
     let groupCount: Int
@@ -46,7 +45,6 @@ struct NormalizationLayout: Equatable {
         self.batchSize = batchSize
         self.channels = channels
         self.spatialSize = spatialSize
-        self.grouping = grouping
         switch grouping {
         case .acrossBatch:
             groupCount = channels
