@@ -1,0 +1,220 @@
+/// The computation shared by BatchNorm, LayerNorm, InstanceNorm and GroupNorm: standardize each
+/// statistics group of a `NormalizationLayout`, then scale and shift per channel.
+///
+/// Forward, for group q with m values and the element's channel c:
+///
+///     μ_q = (1/m) Σ x            σ²_q = (1/m) Σ (x − μ_q)²        (biased, accumulated in Double)
+///     x̂ = (x − μ_q) / √(σ²_q + ε)      y = γ_c·x̂ + β_c             (γ = 1, β = 0 without affine)
+///
+/// Backward with batch statistics (μ and σ² depend on x), with g = ∂L/∂y and d = g·γ_c:
+///
+///     ∂L/∂x = (1/√(σ²_q + ε))·(d − mean_q(d) − x̂·mean_q(d·x̂))
+///     ∂L/∂γ_c = Σ g·x̂       ∂L/∂β_c = Σ g                         (sums over every element of channel c)
+///
+/// With fixed (running) statistics the two means vanish: ∂L/∂x = d / √(σ²_c + ε).
+///
+/// The kernel keeps the input and the per-group μ and 1/√(σ² + ε) of the last forward pass
+/// (x̂ is recomputed in backward instead of stored), and reuses its output and gradient tensors.
+final class NormalizationKernel {
+    /// ε, added to the variance before the square root.
+    let epsilon: Float
+    /// γ (`weight`), nil without the affine step.
+    let weight: Parameter?
+    /// β (`bias`), nil without the affine step.
+    let bias: Parameter?
+    /// Per-channel running statistics, nil when the layer does not track them.
+    let running: RunningStatistics?
+
+    /// The layout of the last forward pass; nil before the first.
+    private(set) var layout: NormalizationLayout?
+    private var usedBatchStatistics = false
+    private(set) var input = Tensor.zeros([0])
+    private var output = Tensor.zeros([0])
+    private var inputGradient = Tensor.zeros([0])
+    /// μ, biased σ² and 1/√(σ² + ε) of each statistics group of the last forward pass.
+    private var mean = ScratchBuffer<Float>()
+    private var variance = ScratchBuffer<Float>()
+    private var inverseStandardDeviation = ScratchBuffer<Float>()
+    /// Σ g and Σ g·x̂ per channel, accumulated by backward in Double.
+    private var gradientSum = ScratchBuffer<Double>()
+    private var gradientNormalizedSum = ScratchBuffer<Double>()
+
+    /// A kernel whose affine step has γ and β of `affineShape` (nil for none); the scalars of
+    /// that shape, in order, are the channels of the layout.
+    init(epsilon: Float, affineShape: [Int]?, running: RunningStatistics?) {
+        self.epsilon = epsilon
+        weight = affineShape.map { Parameter(name: "weight", value: .ones($0)) }
+        bias = affineShape.map { Parameter(name: "bias", value: .zeros($0)) }
+        self.running = running
+    }
+
+    /// γ and β, in that order, or none without the affine step.
+    var parameters: [Parameter] { [weight, bias].compactMap { $0 } }
+
+    /// Normalizes `input` grouped by `layout`.
+    ///
+    /// Uses the statistics of `input` itself in training, or always when there are no running
+    /// statistics; otherwise the running statistics (one per channel). In training, then updates
+    /// the running statistics, so `layout` must then group values of a single channel.
+    func forward(_ input: Tensor, layout batchLayout: NormalizationLayout, isTraining: Bool) -> Tensor {
+        usedBatchStatistics = isTraining || running == nil
+        let layout = usedBatchStatistics ? batchLayout : batchLayout.acrossBatch
+        self.layout = layout
+        self.input = input
+        mean.resize(to: layout.groupCount, filling: 0)
+        variance.resize(to: layout.groupCount, filling: 0)
+        inverseStandardDeviation.resize(to: layout.groupCount, filling: 0)
+        output.resize(to: input.shape)
+        guard input.count > 0 else { return output }
+        if usedBatchStatistics {
+            computeStatistics(of: input, layout: layout)
+        } else if let running {
+            loadStatistics(running)
+        }
+        normalize(input, layout: layout)
+        if isTraining, let running {
+            running.update(groupMean: mean.base, groupVariance: variance.base, layout: layout)
+        }
+        return output
+    }
+
+    /// ∂L/∂input for ∂L/∂output `outputGradient` of the last forward pass; adds ∂L/∂γ and ∂L/∂β
+    /// into the parameters' gradients. `layerName` prefixes the message when the shapes differ.
+    func backward(_ outputGradient: Tensor, layerName: @autoclosure () -> String) -> Tensor {
+        require(
+            layout != nil && outputGradient.shape == input.shape,
+            "\(layerName()): output gradient \(describe(outputGradient.shape)) does not match the last input \(describe(input.shape))"
+        )
+        let layout = self.layout!
+        inputGradient.resize(to: input.shape)
+        guard input.count > 0 else { return inputGradient }
+        gradientSum.resize(to: layout.channels, filling: 0)
+        gradientNormalizedSum.resize(to: layout.channels, filling: 0)
+        gradientSum.fill(with: 0)
+        gradientNormalizedSum.fill(with: 0)
+        let mean = self.mean.base, inverseStandardDeviation = self.inverseStandardDeviation.base
+        let gradientSum = self.gradientSum.base, gradientNormalizedSum = self.gradientNormalizedSum.base
+        let m = Double(layout.elementsPerGroup)
+        let usedBatchStatistics = self.usedBatchStatistics
+        withAffine { gamma, _ in
+            input.withUnsafeBufferPointer { x in
+                outputGradient.withUnsafeBufferPointer { g in
+                    inputGradient.withUnsafeMutableBufferPointer { dx in
+                        for group in 0..<layout.groupCount {
+                            let mu = mean[group], r = inverseStandardDeviation[group]
+                            // Pass 1: Σ d and Σ d·x̂ over the group; Σ g and Σ g·x̂ per channel.
+                            var sumD = 0.0, sumDXHat = 0.0
+                            layout.forEachPlane(ofGroup: group) { c, start, length in
+                                var sumG = 0.0, sumGXHat = 0.0
+                                for i in start..<(start + length) {
+                                    let gi = Double(g[i])
+                                    sumG += gi
+                                    sumGXHat += gi * Double((x[i] - mu) * r)
+                                }
+                                gradientSum[c] += sumG
+                                gradientNormalizedSum[c] += sumGXHat
+                                let gammaC = Double(gamma?[c] ?? 1)
+                                sumD += gammaC * sumG
+                                sumDXHat += gammaC * sumGXHat
+                            }
+                            // Pass 2: ∂L/∂x = r·(d − mean(d) − x̂·mean(d·x̂)).
+                            let meanD = usedBatchStatistics ? Float(sumD / m) : 0
+                            let meanDXHat = usedBatchStatistics ? Float(sumDXHat / m) : 0
+                            layout.forEachPlane(ofGroup: group) { c, start, length in
+                                let gammaC = gamma?[c] ?? 1
+                                for i in start..<(start + length) {
+                                    let xHat = (x[i] - mu) * r
+                                    dx[i] = r * (gammaC * g[i] - meanD - xHat * meanDXHat)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        accumulate(gradientNormalizedSum, into: weight)
+        accumulate(gradientSum, into: bias)
+        return inputGradient
+    }
+
+    /// Floating-point operations of a forward pass on `elements` values: 3 per value for
+    /// (x − μ)·scale + shift, plus 4 when the statistics come from the input (1 for the mean,
+    /// 3 for the squared deviations).
+    static func forwardFLOPs(elements: Int, batchStatistics: Bool) -> Int {
+        elements * (batchStatistics ? 7 : 3)
+    }
+
+    // MARK: - Steps
+
+    /// μ and biased σ² of every group, by two passes in Double (no cancellation when |μ| ≫ σ).
+    private func computeStatistics(of input: Tensor, layout: NormalizationLayout) {
+        let m = Double(layout.elementsPerGroup)
+        input.withUnsafeBufferPointer { x in
+            for group in 0..<layout.groupCount {
+                var sum = 0.0
+                layout.forEachRun(ofGroup: group) { start, length in
+                    for i in start..<(start + length) { sum += Double(x[i]) }
+                }
+                let mu = sum / m
+                var squares = 0.0
+                layout.forEachRun(ofGroup: group) { start, length in
+                    for i in start..<(start + length) {
+                        let deviation = Double(x[i]) - mu
+                        squares += deviation * deviation
+                    }
+                }
+                setStatistics(group: group, mean: mu, variance: squares / m)
+            }
+        }
+    }
+
+    /// Takes the running statistics as the statistics of the per-channel groups.
+    private func loadStatistics(_ running: RunningStatistics) {
+        running.mean.value.withUnsafeBufferPointer { runningMean in
+            running.variance.value.withUnsafeBufferPointer { runningVariance in
+                for c in runningMean.indices {
+                    setStatistics(group: c, mean: Double(runningMean[c]), variance: Double(runningVariance[c]))
+                }
+            }
+        }
+    }
+
+    private func setStatistics(group: Int, mean mu: Double, variance sigmaSquared: Double) {
+        mean.base[group] = Float(mu)
+        variance.base[group] = Float(sigmaSquared)
+        inverseStandardDeviation.base[group] = Float(1 / (sigmaSquared + Double(epsilon)).squareRoot())
+    }
+
+    /// y = (x − μ)·(γ_c/√(σ² + ε)) + β_c.
+    private func normalize(_ input: Tensor, layout: NormalizationLayout) {
+        let mean = self.mean.base, inverseStandardDeviation = self.inverseStandardDeviation.base
+        withAffine { gamma, beta in
+            input.withUnsafeBufferPointer { x in
+                output.withUnsafeMutableBufferPointer { y in
+                    for group in 0..<layout.groupCount {
+                        let mu = mean[group], r = inverseStandardDeviation[group]
+                        layout.forEachPlane(ofGroup: group) { c, start, length in
+                            let scale = (gamma?[c] ?? 1) * r, shift = beta?[c] ?? 0
+                            for i in start..<(start + length) { y[i] = (x[i] - mu) * scale + shift }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Calls `body` with γ's and β's storage, or nil for both without the affine step.
+    private func withAffine<R>(_ body: (UnsafePointer<Float>?, UnsafePointer<Float>?) -> R) -> R {
+        guard let weight, let bias else { return body(nil, nil) }
+        return weight.value.withUnsafeBufferPointer { gamma in
+            bias.value.withUnsafeBufferPointer { beta in body(gamma.baseAddress, beta.baseAddress) }
+        }
+    }
+
+    /// Adds per-channel `sums` into `parameter`'s gradient, if there is a parameter.
+    private func accumulate(_ sums: UnsafeMutablePointer<Double>, into parameter: Parameter?) {
+        parameter?.gradient.withUnsafeMutableBufferPointer { gradient in
+            for c in gradient.indices { gradient[c] += Float(sums[c]) }
+        }
+    }
+}
