@@ -72,9 +72,10 @@ struct AxisTicks: Sendable {
     }
 
     /// Ticks at powers of `base` from the power at or below the smallest positive value to the
-    /// power at or above the largest; every k-th power when there would be more than 8.
+    /// power at or above the largest; every k-th power when there would be more than 8. Labels
+    /// are plain numbers over 0.001…10000 (base 10) or 0.25…65536 (base 2), else `10⁻⁶`, `2²⁰`.
     /// Base 10 adds grid lines at 2…9 × 10ᵏ over at most six decades, and labels 2 × 10ᵏ and
-    /// 5 × 10ᵏ over at most two. Without positive finite values the axis spans 1…base.
+    /// 5 × 10ᵏ over at most two decades written plainly. Without positive finite values the axis spans 1…base.
     static func logarithmic(covering values: [Double], base: Double) -> AxisTicks {
         let positive = values.filter { $0.isFinite && $0 > 0 }
         let exponentOf = { (value: Double) in log(value) / log(base) }
@@ -87,11 +88,17 @@ struct AxisTicks: Sendable {
         let span = high - low
         let labelEvery = (span + 7) / 8
         let power = { (exponent: Int) in pow(base, Double(exponent)) }
+        // Either every power is written plainly or none is: `0.01` beside `10⁻⁶` reads badly.
+        let plainExponents = base == 10 ? -3...4 : -2...16
+        let plain = plainExponents.contains(low) && plainExponents.contains(high)
         var major: [Tick] = []
         var minor: [Double] = []
         for exponent in low...high {
             if exponent.isMultiple(of: labelEvery) {
-                major.append(Tick(value: power(exponent), label: powerLabel(base: base, exponent: exponent)))
+                let label = plain
+                    ? fixedLabel(power(exponent), decimals: max(0, -exponent))
+                    : powerLabel(base: base, exponent: exponent)
+                major.append(Tick(value: power(exponent), label: label))
             } else {
                 minor.append(power(exponent))
             }
@@ -100,7 +107,7 @@ struct AxisTicks: Sendable {
             for exponent in low..<high {
                 for multiple in 2...9 {
                     let value = Double(multiple) * power(exponent)
-                    if span <= 2, multiple == 2 || multiple == 5 {
+                    if span <= 2, plain, multiple == 2 || multiple == 5 {
                         major.append(Tick(value: value, label: fixedLabel(value, decimals: max(0, -exponent))))
                     } else {
                         minor.append(value)
@@ -122,14 +129,21 @@ struct AxisTicks: Sendable {
     static func niceStep(_ rough: Double) -> Double {
         let magnitude = pow(10, floor(log10(rough)))
         let residual = rough / magnitude
-        let nice: Double = residual <= 1 ? 1 : residual <= 2 ? 2 : residual <= 5 ? 5 : 10
+        // The tolerance keeps 1e-5 / 1e-5 = 1.0000000000000002 from taking the next step.
+        let tolerance = 1 + 1e-9
+        let nice: Double = residual <= tolerance ? 1 : residual <= 2 * tolerance ? 2 : residual <= 5 * tolerance ? 5 : 10
         return nice * magnitude
     }
 }
 
-/// `value` with `decimals` decimals, without a minus sign on zero.
+/// `value` with `decimals` decimals, with a typographic minus sign and none on zero.
 private func fixedLabel(_ value: Double, decimals: Int) -> String {
-    String(format: "%.\(decimals)f", value == 0 ? 0 : value)
+    typographicMinus(String(format: "%.\(decimals)f", value == 0 ? 0 : value))
+}
+
+/// `label` with its hyphen-minus signs replaced by the minus sign U+2212, as in typeset axes.
+private func typographicMinus(_ label: String) -> String {
+    String(label.map { $0 == "-" ? "\u{2212}" : $0 })
 }
 
 /// `value` as `2.5e6` or `1e-5`: the shortest mantissa that round-trips at 6 digits.
@@ -143,16 +157,11 @@ private func scientificLabel(_ value: Double) -> String {
         exponent += 1
     }
     let mantissaText = mantissa == mantissa.rounded() ? String(Int(mantissa)) : String(mantissa)
-    return "\(mantissaText)e\(exponent)"
+    return typographicMinus("\(mantissaText)e\(exponent)")
 }
 
-/// baseᵉ: plainly when short (0.001 … 10000 for base 10, 0.25 … 65536 for base 2), else with a
-/// superscript exponent, `10⁻⁶`.
+/// baseᵉ with a superscript exponent: `10⁻⁶`, `2¹⁰`.
 private func powerLabel(base: Double, exponent: Int) -> String {
-    let plainRange = base == 10 ? -3...4 : -2...16
-    if plainRange.contains(exponent) {
-        return fixedLabel(pow(base, Double(exponent)), decimals: max(0, -exponent))
-    }
     let superscripts: [Character: Character] = [
         "-": "⁻", "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹",
     ]

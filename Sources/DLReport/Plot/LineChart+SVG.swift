@@ -30,7 +30,7 @@ extension LineChart {
         for (index, points) in drawable.enumerated() {
             addSeries(points, style: SeriesStyle(index: index), xTicks: xTicks, yTicks: yTicks, frame: frame, to: &document)
         }
-        if drawable.allSatisfy(\.isEmpty) {
+        if drawable.allSatisfy({ $0.allSatisfy { $0 == nil } }) {
             document.add("text", [
                 ("x", coordinate(frame.centerX)), ("y", coordinate((frame.top + frame.bottom) / 2)),
                 ("text-anchor", "middle"), ("fill", "#777777"),
@@ -167,10 +167,13 @@ extension LineChart {
 
 /// The plot area of a chart, in pixels, and the map from axis fractions to pixels.
 ///
-/// Text widths are estimated at 7 px per character of the 12 px font, enough to keep tick
-/// labels and legend names clear of the plot area without measuring fonts.
+/// Text widths are estimated at 7.5 px per character of the 12 px font (DejaVu Sans, the widest
+/// common fallback, averages about 7), enough to keep tick labels and legend names clear of the
+/// plot area and the image border without measuring fonts. Data stay `inset` pixels inside the
+/// frame, so that markers and lines at the ends of an axis are not cut by it.
 private struct PlotFrame {
-    static let characterWidth = 7.0
+    static let characterWidth = 7.5
+    static let inset = 6.0
     static let legendGap = 16.0
     static let legendLineHeight = 20.0
 
@@ -183,7 +186,8 @@ private struct PlotFrame {
         let widestYLabel = yTicks.major.map(\.label.count).max() ?? 1
         left = 36 + Double(widestYLabel) * PlotFrame.characterWidth + 8
         let longestName = legendNames.map(\.count).max() ?? 0
-        let legendWidth = legendNames.isEmpty ? 0 : PlotFrame.legendGap + 32 + Double(longestName) * PlotFrame.characterWidth
+        let legendWidth = legendNames.isEmpty
+            ? 0 : PlotFrame.legendGap + 32 + Double(longestName) * PlotFrame.characterWidth + 8
         right = chart.width - max(legendWidth, 24)
         top = 44
         bottom = chart.height - 52
@@ -192,8 +196,12 @@ private struct PlotFrame {
     var centerX: Double { (left + right) / 2 }
 
     /// The pixel column of a fraction of the x axis.
-    func x(_ fraction: Double) -> Double { left + fraction * (right - left) }
+    func x(_ fraction: Double) -> Double {
+        left + PlotFrame.inset + fraction * (right - left - 2 * PlotFrame.inset)
+    }
 
     /// The pixel row of a fraction of the y axis, which grows upwards.
-    func y(_ fraction: Double) -> Double { bottom - fraction * (bottom - top) }
+    func y(_ fraction: Double) -> Double {
+        bottom - PlotFrame.inset - fraction * (bottom - top - 2 * PlotFrame.inset)
+    }
 }

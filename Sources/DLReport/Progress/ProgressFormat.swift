@@ -2,11 +2,12 @@ import Foundation
 
 /// The pieces of a progress line, as pure functions of the numbers they show.
 enum ProgressFormat {
-    /// A duration as `m:ss` below an hour and `h:mm:ss` from an hour on, rounded to the second:
-    /// 42 s is `0:42`, 3723 s is `1:02:03`. Unknown (NaN, ±∞, negative) durations are `--:--`.
+    /// A duration as `m:ss` below an hour and `h:mm:ss` from an hour on, in whole seconds as a
+    /// stopwatch shows them: 42.9 s is `0:42`, 3723 s is `1:02:03`. Unknown (NaN, ±∞, negative)
+    /// durations are `--:--`.
     static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "--:--" }
-        let total = Int(seconds.rounded())
+        let total = Int(seconds.rounded(.down))
         let (hours, minutes, secondsPart) = (total / 3600, total / 60 % 60, total % 60)
         let twoDigits = { (value: Int) in value < 10 ? "0\(value)" : "\(value)" }
         return hours > 0

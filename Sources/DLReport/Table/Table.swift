@@ -78,11 +78,9 @@ public struct Table: Sendable {
     /// JSON carry data only). Text, missing and non-finite cells take no part. Ties at the
     /// displayed precision are all marked, since a reader cannot tell them apart.
     public mutating func markBest(inColumn header: String, _ ranking: Ranking) {
-        guard let column = columns.firstIndex(where: { $0.header == header }) else {
-            require(false, "Table.markBest: no column \"\(header)\" in \(headerList)")
-            return
-        }
-        markBest(inColumn: column, ranking)
+        let column = columns.firstIndex { $0.header == header }
+        require(column != nil, "Table.markBest: no column \"\(header)\" in \(headerList)")
+        markBest(inColumn: column!, ranking)
     }
 
     /// Marks the best numeric cell of the column at `column`; see `markBest(inColumn:_:)` by header.
