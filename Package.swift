@@ -25,11 +25,13 @@ let package = Package(
         ),
         .target(name: "DLCore", dependencies: ["CBLAS"]),
         .target(name: "DLNN", dependencies: ["DLCore", "CZlib"]),
+        .target(name: "DLReport", dependencies: ["DLCore"]),
         .executableTarget(
             name: "dlbench",
-            dependencies: ["DLNN", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["DLNN", "DLReport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "DLCoreTests", dependencies: ["DLCore"]),
         .testTarget(name: "DLNNTests", dependencies: ["DLNN"]),
+        .testTarget(name: "DLReportTests", dependencies: ["DLReport"]),
     ]
 )

@@ -1,0 +1,60 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file of a report that could not be written.
+public struct ReportWriteError: Error, CustomStringConvertible {
+    /// The file or folder concerned.
+    public var path: String
+    /// What went wrong.
+    public var reason: String
+
+    /// "cannot write `path`: `reason`".
+    public var description: String { "cannot write \(path): \(reason)" }
+}
+
+extension Report {
+    /// Writes the run folder `directory`, creating it if needed: `report.md`, `results.json`,
+    /// `results.csv` (the first table, if any) and one SVG file per plot. Each file is written
+    /// atomically, so a reader or an interrupted run never leaves a half-written file.
+    ///
+    /// - Returns: The files written, `report.md` first.
+    @discardableResult
+    public func write(to directory: URL) throws -> [URL] {
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ReportWriteError(path: directory.path, reason: "\(error)")
+        }
+        var files = [("report.md", markdown()), ("results.json", json())]
+        if let first = tables.first { files.append(("results.csv", first.table.csv())) }
+        files += plots.map { ($0.fileName, $0.chart.svg()) }
+        return try files.map { name, contents in
+            let url = directory.appendingPathComponent(name)
+            try writeAtomically(contents, to: url)
+            return url
+        }
+    }
+}
+
+/// Writes `contents` to a temporary file next to `url`, then renames it onto `url`. rename(2)
+/// within one folder replaces the destination in one step, so readers see the old file or the
+/// new one, never a part.
+func writeAtomically(_ contents: String, to url: URL) throws {
+    let temporary = url.deletingLastPathComponent()
+        .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+    do {
+        try Data(contents.utf8).write(to: temporary)
+    } catch {
+        throw ReportWriteError(path: url.path, reason: "\(error)")
+    }
+    guard rename(temporary.path, url.path) == 0 else {
+        let reason = String(cString: strerror(errno))
+        try? FileManager.default.removeItem(at: temporary)
+        throw ReportWriteError(path: url.path, reason: reason)
+    }
+}
