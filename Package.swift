@@ -24,14 +24,16 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(name: "DLCore", dependencies: ["CBLAS"]),
-        .target(name: "DLNN", dependencies: ["DLCore", "CZlib"]),
         .target(name: "DLReport", dependencies: ["DLCore"]),
-        .executableTarget(
-            name: "dlbench",
+        .target(name: "DLNN", dependencies: ["DLCore", "DLReport", "CZlib"]),
+        .target(
+            name: "DLBenchKit",
             dependencies: ["DLNN", "DLReport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .executableTarget(name: "dlbench", dependencies: ["DLBenchKit"]),
         .testTarget(name: "DLCoreTests", dependencies: ["DLCore"]),
         .testTarget(name: "DLNNTests", dependencies: ["DLNN"]),
         .testTarget(name: "DLReportTests", dependencies: ["DLReport"]),
+        .testTarget(name: "DLBenchKitTests", dependencies: ["DLBenchKit"]),
     ]
 )
