@@ -1,0 +1,40 @@
+import Foundation
+
+/// The exponential linear unit (Clevert et al., 2015), applied to each element.
+///
+///     y = x if x > 0 else α·(eˣ − 1)        ∂y/∂x = 1 if x > 0 else α·eˣ
+///
+/// with α = `alpha` (default 1, as PyTorch). The derivative is recomputed from the input rather
+/// than taken as y + α: that would lose all relative precision for very negative x (y + α cancels)
+/// and would need α ≥ 0 to recover the sign of x. `expm1` keeps α·(eˣ − 1) accurate near 0.
+/// Any input shape; 3 FLOPs per element (comparison, expm1, multiplication), counting a
+/// transcendental function as one.
+public final class ELU: Layer {
+    /// The saturation value −α that the output approaches for x → −∞.
+    public let alpha: Float
+    public var isTraining = true
+    private var workspace = ActivationWorkspace(saving: .input)
+
+    /// Creates an ELU with saturation parameter `alpha`.
+    public init(alpha: Float = 1) {
+        self.alpha = alpha
+    }
+
+    /// y = x for x > 0, α·(eˣ − 1) otherwise; any shape.
+    public func forward(_ input: Tensor) -> Tensor {
+        let alpha = alpha
+        return workspace.forward(input) { x in x > 0 ? x : alpha * expm1(x) }
+    }
+
+    /// dx = g for x > 0, g·α·eˣ otherwise.
+    public func backward(_ outputGradient: Tensor) -> Tensor {
+        let alpha = alpha
+        return workspace.backward(outputGradient, layer: summaryName) { x, g in x > 0 ? g : g * alpha * exp(x) }
+    }
+
+    public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
+
+    public func forwardFLOPs(for inputShape: [Int]) -> Int { 3 * Tensor.elementCount(of: inputShape) }
+
+    public var summaryName: String { "ELU(alpha: \(alpha))" }
+}
