@@ -2,8 +2,8 @@
 /// p and scales the survivors by 1/(1 − p), so the expected output equals the input and
 /// evaluation needs no rescaling.
 ///
-///     training:    y = x ⊙ m / (1 − p),  mᵢ ~ Bernoulli(1 − p) independently    ∂L/∂x = g ⊙ m / (1 − p)
-///     evaluation:  y = x                                                        ∂L/∂x = g
+///     training:    y = x ⊙ m / (1 − p),  mᵢ ~ Bernoulli(1 − p)    ∂L/∂x = g ⊙ m / (1 − p)
+///     evaluation:  y = x                                        ∂L/∂x = g
 ///
 /// The mask is drawn from the layer's own `SeededGenerator`, one uniform draw u per element
 /// (kept when u ≥ p), so two layers created with the same seed produce the same masks, call
@@ -75,5 +75,5 @@ public final class Dropout: Layer {
         isTraining && probability > 0 ? Tensor.elementCount(of: inputShape) : 0
     }
 
-    public var summaryName: String { "Dropout(p: \(probability))" }
+    public var summaryName: String { "Dropout(\(probability))" }
 }

@@ -4,6 +4,7 @@
 /// An activation's output has its input's shape, so one pair of buffers, resized in place, serves
 /// every call. Derivatives that can be read off the output (ReLU, sigmoid, tanh, softmax) keep no
 /// reference to the input, so the previous layer can overwrite its own output buffer without copying.
+/// The methods are always inlined so that the per-element closures of each layer are too.
 struct ActivationWorkspace {
     /// Which tensor `backward` hands to the derivative.
     enum Saved {
@@ -23,6 +24,7 @@ struct ActivationWorkspace {
     }
 
     /// Writes the output of `input` with `body(x, y)` into the output workspace and returns it.
+    @inline(__always)
     mutating func forward(
         _ input: Tensor,
         _ body: (_ x: UnsafeBufferPointer<Float>, _ y: UnsafeMutableBufferPointer<Float>) -> Void
@@ -36,6 +38,7 @@ struct ActivationWorkspace {
     }
 
     /// yᵢ = f(xᵢ).
+    @inline(__always)
     mutating func forward(_ input: Tensor, _ f: (Float) -> Float) -> Tensor {
         forward(input) { x, y in
             for i in x.indices { y[i] = f(x[i]) }
@@ -44,14 +47,18 @@ struct ActivationWorkspace {
 
     /// Writes ∂loss/∂input with `body(saved, g, dx)` into the gradient workspace and returns it;
     /// `saved` is the last input or output, `g` is ∂loss/∂output.
+    @inline(__always)
     mutating func backward(
         _ outputGradient: Tensor,
         layer: @autoclosure () -> String,
-        _ body: (_ saved: UnsafeBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>, _ dx: UnsafeMutableBufferPointer<Float>) -> Void
+        _ body: (
+            _ saved: UnsafeBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>, _ dx: UnsafeMutableBufferPointer<Float>
+        ) -> Void
     ) -> Tensor {
         require(
             outputGradient.shape == output.shape,
-            "\(layer()): output gradient \(describe(outputGradient.shape)) does not match the last output \(describe(output.shape))"
+            "\(layer()): output gradient \(describe(outputGradient.shape)) does not match "
+                + "the last output \(describe(output.shape))"
         )
         inputGradient.resize(to: output.shape)
         let savedTensor = saved == .input ? input : output
@@ -64,6 +71,7 @@ struct ActivationWorkspace {
     }
 
     /// dxᵢ = derivative(savedᵢ, gᵢ), where `derivative` returns gᵢ·f′ expressed through the saved value.
+    @inline(__always)
     mutating func backward(
         _ outputGradient: Tensor,
         layer: @autoclosure () -> String,

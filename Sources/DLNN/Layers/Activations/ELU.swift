@@ -36,5 +36,5 @@ public final class ELU: Layer {
 
     public func forwardFLOPs(for inputShape: [Int]) -> Int { 3 * Tensor.elementCount(of: inputShape) }
 
-    public var summaryName: String { "ELU(alpha: \(alpha))" }
+    public var summaryName: String { "ELU(\(alpha))" }
 }

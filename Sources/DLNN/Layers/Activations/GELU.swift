@@ -12,9 +12,9 @@ import Foundation
 ///
 ///     y = ½·x·(1 + t)        ∂y/∂x = ½·(1 + t) + ½·x·(1 − t²)·√(2/π)·(1 + 3·0.044715·x²)
 ///
-/// The two differ by at most 4.8·10⁻⁴ (near |x| ≈ 2.7). Both derivatives are computed from the cached
-/// input. Any input shape; 5 FLOPs per element for the exact form and 9 for the approximation,
-/// counting a transcendental function as one.
+/// The two differ by at most 4.8·10⁻⁴ (near |x| ≈ 2.7). Both derivatives are computed from the
+/// cached input. Any input shape; 5 FLOPs per element for the exact form and 9 for the
+/// approximation, counting a transcendental function as one.
 public final class GELU: Layer {
     /// How Φ(x) is evaluated.
     public enum Approximation: Sendable {

@@ -6,8 +6,8 @@ import Foundation
 ///
 /// Evaluated without overflow: for x ≥ 0 as 1 / (1 + e⁻ˣ), for x < 0 as eˣ / (1 + eˣ), so the
 /// exponential never exceeds 1. The derivative is read off the cached output. Any input shape;
-/// 4 FLOPs per element (negation, exponential, addition, division),
-/// counting a transcendental function as one.
+/// 4 FLOPs per element (negation, exponential, addition, division), counting a transcendental
+/// function as one.
 public final class Sigmoid: Layer {
     public var isTraining = true
     private var workspace = ActivationWorkspace(saving: .output)
