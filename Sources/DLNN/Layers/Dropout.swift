@@ -37,17 +37,17 @@ public final class Dropout: Layer {
         var generator = generator
         scaledMask.resize(to: input.shape)
         output.resize(to: input.shape)
+        scaledMask.withUnsafeMutableBufferPointer { m in
+            for i in m.indices { m[i] = generator.nextUnitFloat() >= p ? scale : 0 }
+        }
+        self.generator = generator
         input.withUnsafeBufferPointer { x in
-            scaledMask.withUnsafeMutableBufferPointer { m in
+            scaledMask.withUnsafeBufferPointer { m in
                 output.withUnsafeMutableBufferPointer { y in
-                    for i in x.indices {
-                        m[i] = generator.nextUnitFloat() >= p ? scale : 0
-                        y[i] = x[i] * m[i]
-                    }
+                    for i in x.indices { y[i] = x[i] * m[i] }
                 }
             }
         }
-        self.generator = generator
         return output
     }
 

@@ -4,7 +4,9 @@
 /// An activation's output has its input's shape, so one pair of buffers, resized in place, serves
 /// every call. Derivatives that can be read off the output (ReLU, sigmoid, tanh, softmax) keep no
 /// reference to the input, so the previous layer can overwrite its own output buffer without copying.
-/// The methods are always inlined so that the per-element closures of each layer are too.
+/// The methods are always inlined and each layer writes its loop over the raw buffers in the
+/// closure it passes, so the loops compile to vector code (a nested per-element closure that
+/// captures a hyper-parameter does not).
 struct ActivationWorkspace {
     /// Which tensor `backward` hands to the derivative.
     enum Saved {
@@ -37,14 +39,6 @@ struct ActivationWorkspace {
         return output
     }
 
-    /// yᵢ = f(xᵢ).
-    @inline(__always)
-    mutating func forward(_ input: Tensor, _ f: (Float) -> Float) -> Tensor {
-        forward(input) { x, y in
-            for i in x.indices { y[i] = f(x[i]) }
-        }
-    }
-
     /// Writes ∂loss/∂input with `body(saved, g, dx)` into the gradient workspace and returns it;
     /// `saved` is the last input or output, `g` is ∂loss/∂output.
     @inline(__always)
@@ -68,17 +62,5 @@ struct ActivationWorkspace {
             }
         }
         return inputGradient
-    }
-
-    /// dxᵢ = derivative(savedᵢ, gᵢ), where `derivative` returns gᵢ·f′ expressed through the saved value.
-    @inline(__always)
-    mutating func backward(
-        _ outputGradient: Tensor,
-        layer: @autoclosure () -> String,
-        _ derivative: (_ saved: Float, _ g: Float) -> Float
-    ) -> Tensor {
-        backward(outputGradient, layer: layer()) { s, g, dx in
-            for i in g.indices { dx[i] = derivative(s[i], g[i]) }
-        }
     }
 }

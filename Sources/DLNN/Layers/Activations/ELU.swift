@@ -23,13 +23,18 @@ public final class ELU: Layer {
     /// y = x for x > 0, α·(eˣ − 1) otherwise; any shape.
     public func forward(_ input: Tensor) -> Tensor {
         let alpha = alpha
-        return workspace.forward(input) { x in x > 0 ? x : alpha * expm1(x) }
+        return workspace.forward(input) { x, y in
+            // expm1 of min(x, 0) for every element, then a select: branch-free on mixed signs.
+            for i in x.indices { y[i] = x[i] > 0 ? x[i] : alpha * expm1(min(x[i], 0)) }
+        }
     }
 
     /// dx = g for x > 0, g·α·eˣ otherwise.
     public func backward(_ outputGradient: Tensor) -> Tensor {
         let alpha = alpha
-        return workspace.backward(outputGradient, layer: summaryName) { x, g in x > 0 ? g : g * alpha * exp(x) }
+        return workspace.backward(outputGradient, layer: summaryName) { x, g, dx in
+            for i in x.indices { dx[i] = x[i] > 0 ? g[i] : g[i] * alpha * exp(min(x[i], 0)) }
+        }
     }
 
     public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }

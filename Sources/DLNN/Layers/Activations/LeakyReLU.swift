@@ -19,13 +19,17 @@ public final class LeakyReLU: Layer {
     /// y = x for x > 0, s·x otherwise; any shape.
     public func forward(_ input: Tensor) -> Tensor {
         let s = negativeSlope
-        return workspace.forward(input) { x in x > 0 ? x : s * x }
+        return workspace.forward(input) { x, y in
+            for i in x.indices { y[i] = x[i] > 0 ? x[i] : s * x[i] }
+        }
     }
 
     /// dx = g for x > 0, s·g otherwise.
     public func backward(_ outputGradient: Tensor) -> Tensor {
         let s = negativeSlope
-        return workspace.backward(outputGradient, layer: summaryName) { x, g in x > 0 ? g : s * g }
+        return workspace.backward(outputGradient, layer: summaryName) { x, g, dx in
+            for i in x.indices { dx[i] = x[i] > 0 ? g[i] : s * g[i] }
+        }
     }
 
     public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }

@@ -56,12 +56,8 @@ public final class PReLU: Layer {
                             let slope = a[c], start = (o * slopes + c) * inner
                             var slopeGradient: Float = 0
                             for i in start..<(start + inner) {
-                                if x[i] > 0 {
-                                    dx[i] = g[i]
-                                } else {
-                                    dx[i] = slope * g[i]
-                                    slopeGradient += x[i] * g[i]
-                                }
+                                dx[i] = x[i] > 0 ? g[i] : slope * g[i]
+                                slopeGradient += min(x[i], 0) * g[i]  // branch-free: random signs mispredict
                             }
                             da[c] += slopeGradient
                         }

@@ -13,12 +13,19 @@ public final class ReLU: Layer {
 
     /// y = max(0, x) elementwise; any shape.
     public func forward(_ input: Tensor) -> Tensor {
-        workspace.forward(input) { x in x > 0 ? x : 0 }
+        workspace.forward(input) { x, y in
+            for i in x.indices { y[i] = max(x[i], 0) }
+        }
     }
 
     /// dx = g where y > 0, else 0.
     public func backward(_ outputGradient: Tensor) -> Tensor {
-        workspace.backward(outputGradient, layer: summaryName) { y, g in y > 0 ? g : 0 }
+        workspace.backward(outputGradient, layer: summaryName) { y, g, dx in
+            for i in y.indices {
+                let gradient = g[i]  // read unconditionally, so that the select vectorizes
+                dx[i] = y[i] > 0 ? gradient : 0
+            }
+        }
     }
 
     public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }

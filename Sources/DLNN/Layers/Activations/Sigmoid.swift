@@ -17,12 +17,16 @@ public final class Sigmoid: Layer {
 
     /// y = σ(x) elementwise; any shape.
     public func forward(_ input: Tensor) -> Tensor {
-        workspace.forward(input, sigmoid)
+        workspace.forward(input) { x, y in
+            for i in x.indices { y[i] = sigmoid(x[i]) }
+        }
     }
 
     /// dx = g·y·(1 − y).
     public func backward(_ outputGradient: Tensor) -> Tensor {
-        workspace.backward(outputGradient, layer: summaryName) { y, g in g * y * (1 - y) }
+        workspace.backward(outputGradient, layer: summaryName) { y, g, dx in
+            for i in y.indices { dx[i] = g[i] * y[i] * (1 - y[i]) }
+        }
     }
 
     public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
@@ -32,12 +36,11 @@ public final class Sigmoid: Layer {
     public var summaryName: String { "Sigmoid" }
 }
 
-/// σ(x) = 1 / (1 + e⁻ˣ), computed with an exponential of a non-positive number only.
+/// σ(x) = 1 / (1 + e⁻ˣ) for x ≥ 0 and eˣ / (1 + eˣ) for x < 0, from the one exponential
+/// e = e^(−|x|) ≤ 1 and a select instead of a branch (random signs would mispredict it).
 @inline(__always)
-private func sigmoid(_ x: Float) -> Float {
-    if x >= 0 {
-        return 1 / (1 + exp(-x))
-    }
-    let e = exp(x)
-    return e / (1 + e)
+func sigmoid(_ x: Float) -> Float {
+    let e = exp(-abs(x))
+    let r = 1 / (1 + e)
+    return x >= 0 ? r : e * r
 }

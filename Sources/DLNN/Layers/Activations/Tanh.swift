@@ -15,12 +15,16 @@ public final class Tanh: Layer {
 
     /// y = tanh x elementwise; any shape.
     public func forward(_ input: Tensor) -> Tensor {
-        workspace.forward(input) { x in tanh(x) }
+        workspace.forward(input) { x, y in
+            for i in x.indices { y[i] = tanh(x[i]) }
+        }
     }
 
     /// dx = g·(1 − y²).
     public func backward(_ outputGradient: Tensor) -> Tensor {
-        workspace.backward(outputGradient, layer: summaryName) { y, g in g * (1 - y * y) }
+        workspace.backward(outputGradient, layer: summaryName) { y, g, dx in
+            for i in y.indices { dx[i] = g[i] * (1 - y[i] * y[i]) }
+        }
     }
 
     public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
