@@ -1,0 +1,46 @@
+import Foundation
+
+/// The logistic sigmoid, applied to each element.
+///
+///     y = σ(x) = 1 / (1 + e⁻ˣ)        ∂y/∂x = y·(1 − y)
+///
+/// Evaluated without overflow: for x ≥ 0 as 1 / (1 + e⁻ˣ), for x < 0 as eˣ / (1 + eˣ), so the
+/// exponential never exceeds 1. The derivative is read off the cached output. Any input shape;
+/// 4 FLOPs per element (negation, exponential, addition, division), counting a transcendental
+/// function as one.
+public final class Sigmoid: Layer {
+    public var isTraining = true
+    private var workspace = ActivationWorkspace(saving: .output)
+
+    /// Creates a sigmoid layer.
+    public init() {}
+
+    /// y = σ(x) elementwise; any shape.
+    public func forward(_ input: Tensor) -> Tensor {
+        workspace.forward(input) { x, y in
+            for i in x.indices { y[i] = sigmoid(x[i]) }
+        }
+    }
+
+    /// dx = g·y·(1 − y).
+    public func backward(_ outputGradient: Tensor) -> Tensor {
+        workspace.backward(outputGradient, layer: summaryName) { y, g, dx in
+            for i in y.indices { dx[i] = g[i] * y[i] * (1 - y[i]) }
+        }
+    }
+
+    public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
+
+    public func forwardFLOPs(for inputShape: [Int]) -> Int { 4 * Tensor.elementCount(of: inputShape) }
+
+    public var summaryName: String { "Sigmoid" }
+}
+
+/// σ(x) = 1 / (1 + e⁻ˣ) for x ≥ 0 and eˣ / (1 + eˣ) for x < 0, from the one exponential
+/// e = e^(−|x|) ≤ 1 and a select instead of a branch (random signs would mispredict it).
+@inline(__always)
+func sigmoid(_ x: Float) -> Float {
+    let e = exp(-abs(x))
+    let r = 1 / (1 + e)
+    return x >= 0 ? r : e * r
+}
