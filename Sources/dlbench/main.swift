@@ -1,2 +1,4 @@
-import DLNN
-print("dlbench")
+import DLBenchKit
+import Foundation
+
+exit(DLBench.run(arguments: Array(CommandLine.arguments.dropFirst())))
