@@ -1,0 +1,99 @@
+import DLReport
+import Foundation
+
+/// The settings of a `Trainer` run that are not the model, loss, optimizer or schedule.
+public struct TrainingConfiguration {
+    /// Passes over the training split.
+    public var epochs: Int
+    /// Samples per optimizer step.
+    public var batchSize: Int
+    /// Seed of the data order and augmentation of every epoch.
+    public var seed: UInt64
+    /// Random transformations of the training images (never applied to validation or test images).
+    public var augmentation: Augmentation
+    /// An L1, L2 or elastic-net penalty added to the loss (and its gradient to the gradients) every step.
+    public var weightPenalty: (any WeightPenalty)?
+    /// Gradient clipping applied after backward, before the update.
+    public var gradientClipping: GradientClipping?
+    /// A max-norm constraint applied to the weights after every update.
+    public var maxNorm: MaxNormConstraint?
+    /// Stops when the validation metric has not improved for a while, and restores the best weights.
+    public var earlyStopping: EarlyStopping?
+    /// Where the best and the last checkpoints are written after each epoch; nil writes none.
+    public var checkpointDirectory: URL?
+    /// Progress display on stderr: a single updating line on a terminal, periodic lines otherwise.
+    public var progress: ProgressReporter.Mode
+    /// Samples per forward pass when evaluating (no gradients, so larger batches are fine).
+    public var evaluationBatchSize: Int
+    /// Stop with a `NonFiniteValueError` naming the step and the parameter when the loss or a gradient becomes NaN or infinite.
+    public var stopsOnNonFiniteValues: Bool
+
+    public init(
+        epochs: Int = 10,
+        batchSize: Int = 64,
+        seed: UInt64 = 0,
+        augmentation: Augmentation = .none,
+        weightPenalty: (any WeightPenalty)? = nil,
+        gradientClipping: GradientClipping? = nil,
+        maxNorm: MaxNormConstraint? = nil,
+        earlyStopping: EarlyStopping? = nil,
+        checkpointDirectory: URL? = nil,
+        progress: ProgressReporter.Mode = .automatic,
+        evaluationBatchSize: Int = 1000,
+        stopsOnNonFiniteValues: Bool = true
+    ) {
+        require(epochs >= 0, "TrainingConfiguration: epochs \(epochs) must not be negative")
+        require(batchSize > 0 && evaluationBatchSize > 0, "TrainingConfiguration: batch sizes must be positive")
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.seed = seed
+        self.augmentation = augmentation
+        self.weightPenalty = weightPenalty
+        self.gradientClipping = gradientClipping
+        self.maxNorm = maxNorm
+        self.earlyStopping = earlyStopping
+        self.checkpointDirectory = checkpointDirectory
+        self.progress = progress
+        self.evaluationBatchSize = evaluationBatchSize
+        self.stopsOnNonFiniteValues = stopsOnNonFiniteValues
+    }
+}
+
+/// How gradients are clipped before each update.
+public enum GradientClipping: Equatable, Sendable {
+    /// Scale all gradients together so that their joint L2 norm is at most the value.
+    case globalNorm(Float)
+    /// Clamp every gradient element to [−value, value].
+    case value(Float)
+}
+
+/// Early stopping on a validation metric: stop after `patience` epochs without an improvement of
+/// more than `minimumImprovement`, then (optionally) restore the weights of the best epoch.
+public struct EarlyStopping: Equatable, Sendable {
+    /// The validation metric watched.
+    public enum Metric: String, Sendable, Codable {
+        case validationAccuracy, validationLoss
+    }
+
+    public var metric: Metric
+    public var patience: Int
+    public var minimumImprovement: Double
+    public var restoresBestWeights: Bool
+
+    public init(metric: Metric = .validationAccuracy, patience: Int = 3, minimumImprovement: Double = 0, restoresBestWeights: Bool = true) {
+        require(patience >= 1, "EarlyStopping: patience \(patience) must be at least 1")
+        self.metric = metric
+        self.patience = patience
+        self.minimumImprovement = minimumImprovement
+        self.restoresBestWeights = restoresBestWeights
+    }
+
+    /// Whether `candidate` improves on `best` by more than `minimumImprovement`.
+    func improves(_ candidate: Double, on best: Double?) -> Bool {
+        guard let best else { return true }
+        switch metric {
+        case .validationAccuracy: return candidate > best + minimumImprovement
+        case .validationLoss: return candidate < best - minimumImprovement
+        }
+    }
+}
