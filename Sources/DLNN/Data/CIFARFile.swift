@@ -51,28 +51,22 @@ public enum CIFARFile {
         var labels: [Int] = []
         images.reserveCapacity(expectedRecords * imageByteCount)
         labels.reserveCapacity(expectedRecords)
-        var labelBytes: [UInt8] = [0, 0]
+        var record = [UInt8](repeating: 0, count: recordByteCount)
         for reader in readers {
-            var record = 0
+            var index = 0
             while true {
-                let found = try labelBytes.withUnsafeMutableBytes { (buffer) throws -> Int in
-                    try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<format.labelByteCount]))
-                }
-                if found == 0 && record > 0 { break }
-                let start = images.count
-                images.append(contentsOf: repeatElement(0, count: imageByteCount))
-                let imageFound = try images.withUnsafeMutableBytes { (buffer) throws -> Int in
-                    try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[start...]))
-                }
-                guard found == format.labelByteCount, imageFound == imageByteCount else {
+                let found = try record.withUnsafeMutableBytes { try reader.read(into: $0) }
+                if found == 0 && index > 0 { break }
+                guard found == recordByteCount else {
                     throw DatasetError(file: reader.url, problem: .partialRecord(fileBytes: reader.position, recordBytes: recordByteCount))
                 }
-                let label = Int(labelBytes[format.labelPosition])
+                let label = Int(record[format.labelPosition])
                 guard label < format.classCount else {
-                    throw DatasetError(file: reader.url, problem: .labelOutOfRange(label: label, sample: record, classCount: format.classCount))
+                    throw DatasetError(file: reader.url, problem: .labelOutOfRange(label: label, sample: index, classCount: format.classCount))
                 }
                 labels.append(label)
-                record += 1
+                images.append(contentsOf: record[format.labelByteCount...])
+                index += 1
             }
         }
         return ImageDataset(

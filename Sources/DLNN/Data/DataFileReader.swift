@@ -76,23 +76,30 @@ final class DataFileReader {
     /// Reads exactly `count` bytes, throwing `truncated` (with `expectedTotal` and the bytes found
     /// so far counted from the start of the data) if the file ends first.
     ///
-    /// Memory is reserved up to what `sizeHint` says is left, so a corrupt header claiming
-    /// terabytes runs into the end of the file instead of exhausting memory.
+    /// When the file says it holds the bytes (`sizeHint`), they are read straight into one array of
+    /// `count` bytes. Otherwise they are read piece by piece, so a corrupt header claiming terabytes
+    /// runs into the end of the file instead of exhausting memory.
     func readBytes(_ count: Int, expectedTotal: Int? = nil) throws -> [UInt8] {
+        func truncated(found: Int) -> DatasetError {
+            let total = expectedTotal ?? count
+            return DatasetError(file: url, problem: .truncated(expectedBytes: total, foundBytes: total - count + found))
+        }
+        if count <= sizeHint - position {
+            var found = 0
+            let bytes = try [UInt8](unsafeUninitializedCapacity: count) { buffer, initializedCount in
+                found = try read(into: UnsafeMutableRawBufferPointer(buffer))
+                initializedCount = found
+            }
+            guard found == count else { throw truncated(found: found) }
+            return bytes
+        }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(min(count, max(sizeHint - position, 0)))
-        let piece = 1 << 22
+        let piece = UnsafeMutableRawBufferPointer.allocate(byteCount: min(count, 1 << 22), alignment: 16)
+        defer { piece.deallocate() }
         while bytes.count < count {
-            let start = bytes.count
-            let length = min(count - start, piece)
-            bytes.append(contentsOf: repeatElement(0, count: length))
-            let found = try bytes.withUnsafeMutableBytes { (buffer) throws -> Int in
-                try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[start..<start + length]))
-            }
-            if found < length {
-                let total = expectedTotal ?? count
-                throw DatasetError(file: url, problem: .truncated(expectedBytes: total, foundBytes: total - count + start + found))
-            }
+            let found = try read(into: UnsafeMutableRawBufferPointer(rebasing: piece[..<min(piece.count, count - bytes.count)]))
+            bytes.append(contentsOf: piece[..<found])
+            if found == 0 { throw truncated(found: bytes.count) }
         }
         return bytes
     }

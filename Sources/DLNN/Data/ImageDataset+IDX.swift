@@ -7,11 +7,11 @@ extension ImageDataset {
     /// `classCount` defaults to the largest label plus one. Throws a `DatasetError` naming the file
     /// when one is missing or malformed, when the files disagree on N, or when a label is not below `classCount`.
     public static func loadIDX(images imagesURL: URL, labels labelsURL: URL, classCount: Int? = nil) throws -> ImageDataset {
-        let labelFile = try IDXFile.read(contentsOf: labelsURL, accepting: [IDXArray.magicNumber(of: .unsignedByte, rank: 1)])
         let imageFile = try IDXFile.read(
             contentsOf: imagesURL,
             accepting: [IDXArray.magicNumber(of: .unsignedByte, rank: 3), IDXArray.magicNumber(of: .unsignedByte, rank: 4)]
         )
+        let labelFile = try IDXFile.read(contentsOf: labelsURL, accepting: [IDXArray.magicNumber(of: .unsignedByte, rank: 1)])
         let dimensions = imageFile.dimensions
         guard dimensions[0] == labelFile.dimensions[0] else {
             throw DatasetError(
