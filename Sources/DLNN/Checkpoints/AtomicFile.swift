@@ -55,5 +55,6 @@ public struct FileWriteError: Error, Equatable, Sendable, CustomStringConvertibl
     /// `<path>: cannot write: <reason>`.
     public var description: String { "\(file.path): cannot write: \(reason)" }
 
+    /// The same text as `description`, for `localizedDescription`.
     public var errorDescription: String? { description }
 }

@@ -71,5 +71,6 @@ extension CheckpointError: CustomStringConvertible, LocalizedError {
     /// `<path>: <problem>`.
     public var description: String { (file.map { "\($0.path): " } ?? "") + problem.description }
 
+    /// The same text as `description`, for `localizedDescription`.
     public var errorDescription: String? { description }
 }

@@ -32,7 +32,8 @@ public struct BatchIterator {
         /// Every sample exactly once per epoch (sampling without replacement), shuffled if `shuffle` is set.
         case uniform
         /// `dataset.count` draws with replacement, sample i with probability ∝ 1 / (size of its class),
-        /// so each class present is drawn equally often on average: for imbalanced data.
+        /// so each class present is drawn equally often on average: for imbalanced data. Always
+        /// random, whatever `shuffle` says; drawn as a uniform class, then a uniform member of it.
         case classBalanced
     }
 

@@ -47,6 +47,7 @@ extension DatasetError: CustomStringConvertible, LocalizedError {
     /// `<path>: <problem>`.
     public var description: String { "\(file.path): \(problem)" }
 
+    /// The same text as `description`, for `localizedDescription`.
     public var errorDescription: String? { description }
 }
 

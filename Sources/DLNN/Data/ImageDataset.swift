@@ -28,9 +28,8 @@ public struct ImageDataset: Sendable {
             images.count == labels.count * channels * height * width,
             "ImageDataset: \(images.count) image bytes do not hold \(labels.count) images of shape \(describe([channels, height, width]))"
         )
-        if let bad = labels.firstIndex(where: { !(0..<classCount).contains($0) }) {
-            require(false, "ImageDataset: label \(labels[bad]) of sample \(bad) is outside 0..<\(classCount)")
-        }
+        let bad = labels.firstIndex { !(0..<classCount).contains($0) }
+        require(bad == nil, "ImageDataset: label \(labels[bad ?? 0]) of sample \(bad ?? 0) is outside 0..<\(classCount)")
         self.channels = channels
         self.height = height
         self.width = width
