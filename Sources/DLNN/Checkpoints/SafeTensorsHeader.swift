@@ -1,0 +1,113 @@
+import Foundation
+
+/// The validated header of a safetensors file: where each tensor's bytes are, and the metadata.
+///
+/// Validation follows the reference implementation: the header length fits in the file (and
+/// is below 100 MB), the header is a JSON object, every entry has a known dtype, a shape of
+/// non-negative sizes and `data_offsets` [begin, end] with end − begin = (element count)·(dtype
+/// width), and the entries tile the data section exactly: sorted by begin, each starts where the
+/// previous ended, the first at 0 and the last ending at the end of the file.
+struct SafeTensorsHeader {
+    struct Entry {
+        var dtype: String
+        var shape: [Int]
+        /// Byte range within the data section.
+        var offsets: Range<Int>
+    }
+
+    var entries: [String: Entry] = [:]
+    var metadata: [String: String] = [:]
+    /// The file offset of the data section, 8 + N.
+    let dataStart: Int
+
+    /// Bytes per element of each dtype the format defines with a whole number of bytes.
+    private static let byteWidths: [String: Int] = [
+        "BOOL": 1, "U8": 1, "I8": 1, "F8_E5M2": 1, "F8_E4M3": 1, "F8_E8M0": 1,
+        "U16": 2, "I16": 2, "F16": 2, "BF16": 2,
+        "U32": 4, "I32": 4, "F32": 4,
+        "U64": 8, "I64": 8, "F64": 8, "C64": 8,
+    ]
+    private static let maximumHeaderLength = 100_000_000
+
+    init(parsing data: Data, file: URL?) throws {
+        func malformed(_ reason: String) -> CheckpointError { CheckpointError(file: file, problem: .malformed(reason: reason)) }
+
+        guard data.count >= 8 else { throw malformed("\(data.count) bytes, too short for the 8-byte header length") }
+        let headerLength = data.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        guard headerLength <= UInt64(min(data.count - 8, Self.maximumHeaderLength)) else {
+            throw malformed("header length \(headerLength) does not fit in the file's \(data.count - 8) remaining bytes")
+        }
+        dataStart = 8 + Int(headerLength)
+        let dataLength = data.count - dataStart
+
+        let json: Any
+        do {
+            json = try JSONSerialization.jsonObject(with: data.subdata(in: data.startIndex + 8..<data.startIndex + dataStart))
+        } catch {
+            throw malformed("the header is not valid JSON")
+        }
+        guard let object = json as? [String: Any] else { throw malformed("the header is not a JSON object") }
+
+        for (name, value) in object {
+            if name == SafeTensors.metadataKey {
+                guard let metadata = value as? [String: String] else { throw malformed("\(name) must map strings to strings") }
+                self.metadata = metadata
+                continue
+            }
+            guard let fields = value as? [String: Any],
+                  let dtype = fields["dtype"] as? String,
+                  let shape = Self.integers(fields["shape"]),
+                  let offsets = Self.integers(fields["data_offsets"]), offsets.count == 2
+            else { throw malformed("tensor \(name) needs a dtype, a shape and two data_offsets") }
+            guard let width = Self.byteWidths[dtype] else { throw malformed("tensor \(name) has unknown dtype \(dtype)") }
+            guard shape.allSatisfy({ $0 >= 0 }), 0 <= offsets[0], offsets[0] <= offsets[1], offsets[1] <= dataLength else {
+                throw malformed("tensor \(name) has shape \(describe(shape)) and offsets \(describe(offsets)) outside the \(dataLength) data bytes")
+            }
+            var byteCount = width
+            for size in shape {
+                let (product, overflow) = byteCount.multipliedReportingOverflow(by: size)
+                guard !overflow else { throw malformed("tensor \(name) has shape \(describe(shape)), too large") }
+                byteCount = product
+            }
+            guard offsets[1] - offsets[0] == byteCount else {
+                throw malformed("tensor \(name) of shape \(describe(shape)) and dtype \(dtype) needs \(byteCount) bytes, its offsets \(describe(offsets)) span \(offsets[1] - offsets[0])")
+            }
+            entries[name] = Entry(dtype: dtype, shape: shape, offsets: offsets[0]..<offsets[1])
+        }
+
+        var end = 0
+        for (name, entry) in entries.sorted(by: { ($0.value.offsets.lowerBound, $0.value.offsets.upperBound) < ($1.value.offsets.lowerBound, $1.value.offsets.upperBound) }) {
+            guard entry.offsets.lowerBound == end else {
+                throw malformed("tensor \(name) starts at byte \(entry.offsets.lowerBound) of the data, expected \(end) (overlap or gap)")
+            }
+            end = entry.offsets.upperBound
+        }
+        guard end == dataLength else { throw malformed("the tensors cover \(end) data bytes but the file holds \(dataLength)") }
+    }
+
+    /// The F32 tensor of `entry`, read from `data`, the whole file.
+    func tensor(_ entry: Entry, in data: Data) -> Tensor {
+        let start = dataStart + entry.offsets.lowerBound
+        return data.withUnsafeBytes { bytes in
+            Tensor(shape: entry.shape) { scalars in
+                for i in scalars.indices {
+                    scalars[i] = Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: start + 4 * i, as: UInt32.self)))
+                }
+            }
+        }
+    }
+
+    /// `value` as an array of integers, if it is a JSON array of integer literals (not `2.0` or `true`).
+    private static func integers(_ value: Any?) -> [Int]? {
+        guard let numbers = value as? [Any] else { return nil }
+        var result: [Int] = []
+        for number in numbers {
+            // JSONSerialization gives integer literals the Objective-C type codes of int or long long.
+            guard let number = number as? NSNumber, ["i", "l", "q"].contains(String(cString: number.objCType)),
+                  let integer = number as? Int
+            else { return nil }
+            result.append(integer)
+        }
+        return result
+    }
+}
