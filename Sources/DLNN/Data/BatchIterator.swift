@@ -48,7 +48,7 @@ public struct BatchIterator {
     /// The seed of every epoch's generator.
     public let seed: UInt64
     /// How bytes become inputs.
-    public let normalization: Normalization
+    public let normalization: InputNormalization
     /// The random transformations applied to each sample.
     public let augmentation: Augmentation
     /// How an epoch chooses its samples.
@@ -66,7 +66,7 @@ public struct BatchIterator {
     /// Creates an iterator; call `startEpoch()` before asking for batches.
     public init(
         dataset: ImageDataset, batchSize: Int, shuffle: Bool = true, dropLast: Bool = false, seed: UInt64 = 0,
-        normalization: Normalization = .unitRange, augmentation: Augmentation = .none, sampling: Sampling = .uniform
+        normalization: InputNormalization = .unitRange, augmentation: Augmentation = .none, sampling: Sampling = .uniform
     ) {
         require(batchSize > 0, "BatchIterator: batch size \(batchSize) must be positive")
         normalization.requireFits(channels: dataset.channels, planeSize: dataset.height * dataset.width)
@@ -157,7 +157,7 @@ private final class Workspace {
     /// Converts `samples` of `dataset` into the next batch buffers and returns them.
     func fill(
         samples: ArraySlice<Int>, from dataset: ImageDataset,
-        normalization: Normalization, augmentation: Augmentation, generator: inout SeededGenerator
+        normalization: InputNormalization, augmentation: Augmentation, generator: inout SeededGenerator
     ) -> BatchIterator.Batch {
         slot = 1 - slot
         let imageSize = dataset.imageByteCount

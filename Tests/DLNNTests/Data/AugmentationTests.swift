@@ -78,7 +78,7 @@ import Testing
     @Test func theIteratorAugmentsBeforeNormalizingAndOnlyWhenAsked() {
         let dataset = ImageDataset(images: source + source.reversed(), labels: [0, 1], channels: channels, height: height, width: width, classCount: 2)
         let augmentation = Augmentation(cropPadding: 1, horizontalFlipProbability: 0.5, brightness: 0.2)
-        let normalization = Normalization.perChannel(mean: [0.2, 0.3], standardDeviation: [0.5, 0.25])
+        let normalization = InputNormalization.perChannel(mean: [0.2, 0.3], standardDeviation: [0.5, 0.25])
         var iterator = BatchIterator(dataset: dataset, batchSize: 2, shuffle: false, seed: 4, normalization: normalization, augmentation: augmentation)
         iterator.startEpoch(3)
         let images = iterator.nextBatch()!.images.scalars

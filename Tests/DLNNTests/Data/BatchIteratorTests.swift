@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func convertsBytesWithTheNormalization() {
-        let normalization = Normalization.perChannel(mean: [0.5, 0.25], standardDeviation: [0.5, 2])
+        let normalization = InputNormalization.perChannel(mean: [0.5, 0.25], standardDeviation: [0.5, 2])
         var iterator = BatchIterator(dataset: data, batchSize: 3, shuffle: false, normalization: normalization)
         iterator.startEpoch()
         let batch = iterator.nextBatch()!

@@ -42,7 +42,7 @@ import Testing
 
     @Test func perChannelStatisticsMatchANaiveComputation() {
         let data = dataset(count: 6, channels: 2, classCount: 2).split(validationFraction: 0.5, seed: 9).training
-        guard case .perChannel(let mean, let standardDeviation) = Normalization.perChannel(statisticsOf: data) else {
+        guard case .perChannel(let mean, let standardDeviation) = InputNormalization.perChannel(statisticsOf: data) else {
             Issue.record("expected per-channel statistics")
             return
         }
@@ -58,7 +58,7 @@ import Testing
 
     @Test func meanImageIsThePixelwiseMean() {
         let data = dataset(count: 5)
-        guard case .meanImage(let mean) = Normalization.meanImage(of: data) else {
+        guard case .meanImage(let mean) = InputNormalization.meanImage(of: data) else {
             Issue.record("expected a mean image")
             return
         }
@@ -71,6 +71,6 @@ import Testing
 
     @Test func constantChannelGetsUnitStandardDeviation() {
         let data = ImageDataset(images: [9, 9, 9, 9], labels: [0, 1], channels: 1, height: 1, width: 2, classCount: 2)
-        #expect(Normalization.perChannel(statisticsOf: data) == .perChannel(mean: [Float(9.0 / 255.0)], standardDeviation: [1]))
+        #expect(InputNormalization.perChannel(statisticsOf: data) == .perChannel(mean: [Float(9.0 / 255.0)], standardDeviation: [1]))
     }
 }

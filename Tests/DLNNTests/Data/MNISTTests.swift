@@ -22,7 +22,7 @@ struct MNISTTests {
         #expect(test.classCounts.reduce(0, +) == 10000)
 
         // The classic statistics of the training set: mean 0.1307, standard deviation 0.3081.
-        guard case .perChannel(let mean, let standardDeviation) = Normalization.perChannel(statisticsOf: train) else {
+        guard case .perChannel(let mean, let standardDeviation) = InputNormalization.perChannel(statisticsOf: train) else {
             Issue.record("expected per-channel statistics")
             return
         }

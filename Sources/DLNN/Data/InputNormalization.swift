@@ -4,9 +4,9 @@
 /// Compute the statistics on the training split only and use the same value for the validation
 /// and test sets, as the classic pipelines do:
 ///
-///     let normalization = Normalization.perChannel(statisticsOf: split.training)
+///     let normalization = InputNormalization.perChannel(statisticsOf: split.training)
 ///     // MNIST: mean 0.1307, standard deviation 0.3081
-public enum Normalization: Equatable, Sendable {
+public enum InputNormalization: Equatable, Sendable {
     /// x = b / 255.
     case unitRange
     /// x = (b / 255 − mean[c]) / standardDeviation[c], one value per channel c (standardization).
@@ -18,7 +18,7 @@ public enum Normalization: Equatable, Sendable {
     /// scaled pixels (each channel over all samples and positions).
     ///
     /// A channel whose pixels are all equal gets standard deviation 1, so it is only centred.
-    public static func perChannel(statisticsOf dataset: ImageDataset) -> Normalization {
+    public static func perChannel(statisticsOf dataset: ImageDataset) -> InputNormalization {
         let planeSize = dataset.height * dataset.width
         // Byte sums are exact in UInt64 (up to 2⁴⁸ pixels), so the statistics are rounded only once.
         var sums = Array(repeating: UInt64(0), count: dataset.channels)
@@ -48,7 +48,7 @@ public enum Normalization: Equatable, Sendable {
     }
 
     /// Mean-image subtraction with the mean of `dataset`'s scaled images.
-    public static func meanImage(of dataset: ImageDataset) -> Normalization {
+    public static func meanImage(of dataset: ImageDataset) -> InputNormalization {
         var sums = Array(repeating: UInt64(0), count: dataset.imageByteCount)
         dataset.storage.withUnsafeBufferPointer { storage in
             sums.withUnsafeMutableBufferPointer { sums in
@@ -70,12 +70,12 @@ public enum Normalization: Equatable, Sendable {
         case .perChannel(let mean, let standardDeviation):
             require(
                 mean.count == channels && standardDeviation.count == channels,
-                "Normalization.perChannel: \(mean.count) means and \(standardDeviation.count) standard deviations for \(channels)-channel images"
+                "InputNormalization.perChannel: \(mean.count) means and \(standardDeviation.count) standard deviations for \(channels)-channel images"
             )
         case .meanImage(let meanImage):
             require(
                 meanImage.count == channels * planeSize,
-                "Normalization.meanImage: \(meanImage.count) values for images of \(channels * planeSize) pixels"
+                "InputNormalization.meanImage: \(meanImage.count) values for images of \(channels * planeSize) pixels"
             )
         }
     }
