@@ -1,10 +1,5 @@
+import DLCore
 import Foundation
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A file of a report that could not be written.
 public struct ReportWriteError: Error, CustomStringConvertible {
@@ -35,26 +30,8 @@ extension Report {
         files += plots.map { ($0.fileName, $0.chart.svg()) }
         return try files.map { name, contents in
             let url = directory.appendingPathComponent(name)
-            try writeAtomically(contents, to: url)
+            try AtomicFile.write(Data(contents.utf8), to: url)
             return url
         }
-    }
-}
-
-/// Writes `contents` to a temporary file next to `url`, then renames it onto `url`. rename(2)
-/// within one folder replaces the destination in one step, so readers see the old file or the
-/// new one, never a part.
-func writeAtomically(_ contents: String, to url: URL) throws {
-    let temporary = url.deletingLastPathComponent()
-        .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-    do {
-        try Data(contents.utf8).write(to: temporary)
-    } catch {
-        throw ReportWriteError(path: url.path, reason: "\(error)")
-    }
-    guard rename(temporary.path, url.path) == 0 else {
-        let reason = String(cString: strerror(errno))
-        try? FileManager.default.removeItem(at: temporary)
-        throw ReportWriteError(path: url.path, reason: reason)
     }
 }

@@ -1,3 +1,4 @@
+import DLCore
 import Foundation
 
 /// The top-level `REPORT.md` of several runs: for each run folder, a link to its `report.md`
@@ -68,7 +69,7 @@ public struct ReportIndex: Sendable {
             throw ReportWriteError(path: directory.path, reason: "\(error)")
         }
         let url = directory.appendingPathComponent(fileName)
-        try writeAtomically(markdown(relativeTo: directory), to: url)
+        try AtomicFile.write(Data(markdown(relativeTo: directory).utf8), to: url)
         return url
     }
 }
