@@ -38,8 +38,12 @@ public final class Conv2D: Layer {
     public let bias: Parameter?
     public var isTraining = true
 
-    private var input = Tensor.zeros([0, 0, 0, 0])
+    /// The geometry and batch size of the last forward pass.
     private var geometry: ConvolutionGeometry?
+    private var batchSize = 0
+    /// The last input, kept by the 1×1 path only (the general path keeps its columns instead,
+    /// so it does not hold on to the previous layer's output).
+    private var input = Tensor.zeros([0, 0, 0, 0])
     /// X [Cin·kh·kw, N·Ho·Wo], kept for the weight gradient.
     private var columns = Tensor.zeros([0, 0])
     /// [Cout, N·Ho·Wo]: the product W·X in forward, the gathered output gradient in backward.
@@ -140,14 +144,16 @@ public final class Conv2D: Layer {
     /// y [N, Cout, Ho, Wo] from x [N, Cin, H, W]; see the type's documentation for the GEMMs.
     public func forward(_ input: Tensor) -> Tensor {
         let g = geometry(for: input.shape)
-        self.input = input
         geometry = g
         let batch = input.shape[0]
+        batchSize = batch
         let plane = g.outputPlaneSize
         output.resize(to: [batch, outputChannels, g.outputHeight, g.outputWidth])
         let (groupOutputs, groupPatch) = (outputChannels / groups, g.patchSize / groups)
+        guard batch > 0 else { return output }
 
         if isPointwise {
+            self.input = input
             // y_{n,g} [Cout/G, H·W] = W_g [Cout/G, Cin/G] · x_{n,g} [Cin/G, H·W] + b, the bias prefilled (β = 1).
             output.withUnsafeMutableBufferPointer { y in
                 fillPlanes(y.baseAddress!, batch: batch, plane: plane)
@@ -216,14 +222,15 @@ public final class Conv2D: Layer {
     /// ∂L/∂b[o] += Σ_{n,i,j} G[n, o, i, j]. The 1×1 path does the same per image without im2col.
     public func backward(_ outputGradient: Tensor) -> Tensor {
         guard let g = geometry else { fatalError("\(summaryName).backward: called before forward") }
-        let batch = input.shape[0]
+        let batch = batchSize
         let plane = g.outputPlaneSize
         require(
             outputGradient.shape == [batch, outputChannels, g.outputHeight, g.outputWidth],
             "\(summaryName).backward: output gradient \(describe(outputGradient.shape)): expected \(describe(output.shape))")
         let (groupOutputs, groupPatch) = (outputChannels / groups, g.patchSize / groups)
         if let bias, bias.isTrainable { accumulateBiasGradient(bias, from: outputGradient, batch: batch, plane: plane) }
-        inputGradient.resize(to: input.shape)
+        inputGradient.resize(to: [batch, inputChannels, g.inputHeight, g.inputWidth])
+        guard batch > 0 else { return inputGradient }
 
         if isPointwise {
             outputGradient.withUnsafeBufferPointer { dy in

@@ -95,6 +95,16 @@ import Testing
         }
     }
 
+    @Test(arguments: [1, 3])
+    func emptyBatch(kernelSize: Int) {
+        var generator = SeededGenerator(seed: 9)
+        let layer = Conv2D(inputChannels: 2, outputChannels: 3, kernelSize: kernelSize, generator: &generator)
+        let output = layer.forward(Tensor.zeros([0, 2, 5, 5]))
+        #expect(output.shape == [0, 3, 6 - kernelSize, 6 - kernelSize])
+        #expect(layer.backward(output).shape == [0, 2, 5, 5])
+        #expect(layer.weight.gradient == Tensor.zeros(layer.weight.value.shape))
+    }
+
     @Test func workspacesFollowTheBatchSize() {
         // A second forward with another batch size and image size must not reuse stale sizes.
         var generator = SeededGenerator(seed: 6)

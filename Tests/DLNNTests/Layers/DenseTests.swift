@@ -29,6 +29,14 @@ import Testing
         #expect(layer.summaryName == "Dense(784 → 10)")
     }
 
+    @Test func emptyBatch() {
+        var generator = SeededGenerator(seed: 9)
+        let layer = Dense(inputSize: 4, outputSize: 3, generator: &generator)
+        let output = layer.forward(Tensor.zeros([0, 4]))
+        #expect(output.shape == [0, 3])
+        #expect(layer.backward(output).shape == [0, 4])
+    }
+
     @Test func gradientsAccumulate() {
         var generator = SeededGenerator(seed: 2)
         let layer = Dense(inputSize: 6, outputSize: 3, generator: &generator)
