@@ -1,0 +1,360 @@
+/// A 2-D convolution (cross-correlation, as in every framework) over NCHW images, computed with
+/// im2col and GEMM.
+///
+/// y[n, o, i, j] = b[o] + Σ_{c, u, v} W[o, c, u, v] · x[n, g·Cin/G + c, i·sh − ph + u·dh, j·sw − pw + v·dw],
+/// where g = o / (Cout/G) is the group of output channel o and the input is zero outside the image.
+///
+/// Shapes: input [N, Cin, H, W], weight [Cout, Cin/G, kh, kw] (PyTorch's `nn.Conv2d` layout),
+/// bias [Cout], output [N, Cout, Ho, Wo] with Ho, Wo from `ConvolutionGeometry`. `groups` = G
+/// splits the channels into G independent convolutions; G = Cin = Cout is a depthwise convolution.
+///
+/// Forward: im2col writes the whole batch into one column matrix X [Cin·kh·kw, N·Ho·Wo]; per group,
+/// one GEMM Y_g = W_g [Cout/G, Cin/G·kh·kw] · X_g gives Y [Cout, N·Ho·Wo], which is scattered to
+/// NCHW while adding the bias. A single GEMM over the batch keeps BLAS efficient on the small
+/// feature maps of deep layers, where per-image products are thin. A 1×1 convolution with stride 1
+/// and no padding skips im2col: each image [Cin, H·W] already is its column matrix, so it runs one
+/// GEMM per image and group straight into the output.
+///
+/// Weights start from `weightInitializer` (default `.heNormal`, σ = √(2 / (Cin/G·kh·kw))); the bias
+/// starts at zero. A frozen parameter (`isTrainable == false`) gets no gradient.
+public final class Conv2D: Layer {
+    /// Cin.
+    public let inputChannels: Int
+    /// Cout.
+    public let outputChannels: Int
+    /// (kh, kw).
+    public let kernelSize: (height: Int, width: Int)
+    /// (sh, sw).
+    public let stride: (height: Int, width: Int)
+    /// Zero padding added on both sides, (ph, pw).
+    public let padding: (height: Int, width: Int)
+    /// Spacing between kernel taps, (dh, dw).
+    public let dilation: (height: Int, width: Int)
+    /// G: the channels form G groups convolved independently.
+    public let groups: Int
+    /// W, shape [Cout, Cin/G, kh, kw].
+    public let weight: Parameter
+    /// b, shape [Cout]; `nil` for a layer created with `bias: false`.
+    public let bias: Parameter?
+    public var isTraining = true
+
+    /// The geometry and batch size of the last forward pass.
+    private var geometry: ConvolutionGeometry?
+    private var batchSize = 0
+    /// The last input, kept by the 1×1 path only (the general path keeps its columns instead,
+    /// so it does not hold on to the previous layer's output).
+    private var input = Tensor.zeros([0, 0, 0, 0])
+    /// X [Cin·kh·kw, N·Ho·Wo], kept for the weight gradient.
+    private var columns = Tensor.zeros([0, 0])
+    /// [Cout, N·Ho·Wo]: the product W·X in forward, the gathered output gradient in backward.
+    private var outputMatrix = Tensor.zeros([0, 0])
+    /// ∂L/∂X [Cin·kh·kw, N·Ho·Wo].
+    private var columnGradient = Tensor.zeros([0, 0])
+    private var output = Tensor.zeros([0, 0, 0, 0])
+    private var inputGradient = Tensor.zeros([0, 0, 0, 0])
+
+    /// Creates a convolution with per-axis (height, width) kernel size, stride, padding and dilation.
+    public init(
+        inputChannels: Int, outputChannels: Int,
+        kernelSize: (height: Int, width: Int),
+        stride: (height: Int, width: Int) = (1, 1),
+        padding: (height: Int, width: Int) = (0, 0),
+        dilation: (height: Int, width: Int) = (1, 1),
+        groups: Int = 1, bias: Bool = true,
+        weightInitializer: Initializer = .heNormal, generator: inout SeededGenerator
+    ) {
+        let name = "Conv2D(\(inputChannels) → \(outputChannels), \(kernelSize.height)×\(kernelSize.width))"
+        require(
+            inputChannels > 0 && outputChannels > 0 && groups > 0 && kernelSize.height > 0 && kernelSize.width > 0,
+            "\(name): channels, groups and kernel size must be positive")
+        require(
+            inputChannels % groups == 0 && outputChannels % groups == 0,
+            "\(name): input channels \(inputChannels) and output channels \(outputChannels) must both be divisible by groups \(groups)")
+        require(
+            stride.height > 0 && stride.width > 0 && dilation.height > 0 && dilation.width > 0
+                && padding.height >= 0 && padding.width >= 0,
+            "\(name): stride \(stride) and dilation \(dilation) must be positive, padding \(padding) non-negative")
+        self.inputChannels = inputChannels
+        self.outputChannels = outputChannels
+        self.kernelSize = kernelSize
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+        self.groups = groups
+        weight = Parameter(
+            name: "weight",
+            value: weightInitializer.makeTensor(
+                [outputChannels, inputChannels / groups, kernelSize.height, kernelSize.width], using: &generator))
+        self.bias = bias ? Parameter(name: "bias", value: Tensor.zeros([outputChannels])) : nil
+    }
+
+    /// Creates a convolution with a square kernel and the same stride, padding and dilation on both axes.
+    public convenience init(
+        inputChannels: Int, outputChannels: Int, kernelSize: Int,
+        stride: Int = 1, padding: Int = 0, dilation: Int = 1,
+        groups: Int = 1, bias: Bool = true,
+        weightInitializer: Initializer = .heNormal, generator: inout SeededGenerator
+    ) {
+        self.init(
+            inputChannels: inputChannels, outputChannels: outputChannels,
+            kernelSize: (kernelSize, kernelSize), stride: (stride, stride), padding: (padding, padding),
+            dilation: (dilation, dilation), groups: groups, bias: bias,
+            weightInitializer: weightInitializer, generator: &generator)
+    }
+
+    public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
+
+    /// `Conv2D(3 → 16, 3×3)`, followed by the options that differ from their defaults.
+    public var summaryName: String {
+        func pair(_ p: (height: Int, width: Int)) -> String { p.height == p.width ? "\(p.height)" : "\(p.height)×\(p.width)" }
+        var options = ["\(kernelSize.height)×\(kernelSize.width)"]
+        if stride != (1, 1) { options.append("stride \(pair(stride))") }
+        if padding != (0, 0) { options.append("padding \(pair(padding))") }
+        if dilation != (1, 1) { options.append("dilation \(pair(dilation))") }
+        if groups != 1 { options.append("groups \(groups)") }
+        if bias == nil { options.append("no bias") }
+        return "Conv2D(\(inputChannels) → \(outputChannels), \(options.joined(separator: ", ")))"
+    }
+
+    /// 1×1, stride 1, no padding: the image is its own column matrix.
+    private var isPointwise: Bool { kernelSize == (1, 1) && stride == (1, 1) && padding == (0, 0) }
+
+    private func geometry(for inputShape: [Int]) -> ConvolutionGeometry {
+        requireInput(
+            inputShape.count == 4 && inputShape[1] == inputChannels,
+            "input \(describe(inputShape)): expected [N, \(inputChannels), H, W]")
+        return ConvolutionGeometry(
+            channels: inputChannels, height: inputShape[2], width: inputShape[3], kernel: kernelSize,
+            stride: stride, padding: padding, dilation: dilation, operation: summaryName)
+    }
+
+    public func outputShape(for inputShape: [Int]) -> [Int] {
+        let g = geometry(for: inputShape)
+        return [inputShape[0], outputChannels, g.outputHeight, g.outputWidth]
+    }
+
+    /// 2·N·Cout·Ho·Wo·(Cin/G·kh·kw) for the products, N·Cout·Ho·Wo for the bias.
+    public func forwardFLOPs(for inputShape: [Int]) -> Int {
+        let outputs = Tensor.elementCount(of: outputShape(for: inputShape))
+        return 2 * outputs * (inputChannels / groups) * kernelSize.height * kernelSize.width + (bias == nil ? 0 : outputs)
+    }
+
+    // MARK: Forward and backward
+
+    /// y [N, Cout, Ho, Wo] from x [N, Cin, H, W]; see the type's documentation for the GEMMs.
+    public func forward(_ input: Tensor) -> Tensor {
+        let g = geometry(for: input.shape)
+        geometry = g
+        let batch = input.shape[0]
+        batchSize = batch
+        let plane = g.outputPlaneSize
+        output.resize(to: [batch, outputChannels, g.outputHeight, g.outputWidth])
+        let (groupOutputs, groupPatch) = (outputChannels / groups, g.patchSize / groups)
+        guard batch > 0 else { return output }
+
+        if isPointwise {
+            self.input = input
+            // y_{n,g} [Cout/G, H·W] = W_g [Cout/G, Cin/G] · x_{n,g} [Cin/G, H·W] + b, the bias prefilled (β = 1).
+            output.withUnsafeMutableBufferPointer { y in
+                fillPlanes(y.baseAddress!, batch: batch, plane: plane)
+                input.withUnsafeBufferPointer { x in
+                    weight.value.withUnsafeBufferPointer { w in
+                        for n in 0..<batch {
+                            for group in 0..<groups {
+                                BLAS.gemm(
+                                    transposeA: false, transposeB: false, m: groupOutputs, n: plane, k: groupPatch,
+                                    a: w.baseAddress! + group * groupOutputs * groupPatch, lda: groupPatch,
+                                    b: x.baseAddress! + n * g.inputImageSize + group * groupPatch * plane, ldb: plane,
+                                    beta: 1, c: y.baseAddress! + (n * outputChannels + group * groupOutputs) * plane, ldc: plane)
+                            }
+                        }
+                    }
+                }
+            }
+            return output
+        }
+
+        // X [Cin·kh·kw, N·Ho·Wo]: image n fills columns n·Ho·Wo ..< (n+1)·Ho·Wo.
+        let columnCount = batch * plane
+        columns.resize(to: [g.patchSize, columnCount])
+        input.withUnsafeBufferPointer { x in
+            columns.withUnsafeMutableBufferPointer { X in
+                for n in 0..<batch {
+                    Im2Col.im2col(
+                        image: x.baseAddress! + n * g.inputImageSize, geometry: g,
+                        columns: X.baseAddress! + n * plane, rowStride: columnCount)
+                }
+            }
+        }
+        // Y_g [Cout/G, N·Ho·Wo] = W_g [Cout/G, Cin/G·kh·kw] · X_g [Cin/G·kh·kw, N·Ho·Wo].
+        outputMatrix.resize(to: [outputChannels, columnCount])
+        weight.value.withUnsafeBufferPointer { w in
+            columns.withUnsafeBufferPointer { X in
+                outputMatrix.withUnsafeMutableBufferPointer { Y in
+                    for group in 0..<groups {
+                        BLAS.gemm(
+                            transposeA: false, transposeB: false, m: groupOutputs, n: columnCount, k: groupPatch,
+                            a: w.baseAddress! + group * groupOutputs * groupPatch, lda: groupPatch,
+                            b: X.baseAddress! + group * groupPatch * columnCount, ldb: columnCount,
+                            c: Y.baseAddress! + group * groupOutputs * columnCount, ldc: columnCount)
+                    }
+                }
+            }
+        }
+        // y[n, o, :] = Y[o, n·Ho·Wo ..< (n+1)·Ho·Wo] + b[o].
+        outputMatrix.withUnsafeBufferPointer { Y in
+            output.withUnsafeMutableBufferPointer { y in
+                for o in 0..<outputChannels {
+                    let b = bias?.value.scalars[o] ?? 0
+                    for n in 0..<batch {
+                        let source = Y.baseAddress! + o * columnCount + n * plane
+                        let destination = y.baseAddress! + (n * outputChannels + o) * plane
+                        for p in 0..<plane { destination[p] = source[p] + b }
+                    }
+                }
+            }
+        }
+        return output
+    }
+
+    /// With G = ∂L/∂y as a matrix [Cout, N·Ho·Wo] and X the forward columns, per group:
+    /// ∂L/∂W_g += G_g·X_gᵀ (GEMM, β = 1), ∂L/∂X_g = W_gᵀ·G_g, then col2im adds ∂L/∂X into ∂L/∂x;
+    /// ∂L/∂b[o] += Σ_{n,i,j} G[n, o, i, j]. The 1×1 path does the same per image without im2col.
+    public func backward(_ outputGradient: Tensor) -> Tensor {
+        guard let g = geometry else { fatalError("\(summaryName).backward: called before forward") }
+        let batch = batchSize
+        let plane = g.outputPlaneSize
+        require(
+            outputGradient.shape == [batch, outputChannels, g.outputHeight, g.outputWidth],
+            "\(summaryName).backward: output gradient \(describe(outputGradient.shape)): expected \(describe(output.shape))")
+        let (groupOutputs, groupPatch) = (outputChannels / groups, g.patchSize / groups)
+        if let bias, bias.isTrainable { accumulateBiasGradient(bias, from: outputGradient, batch: batch, plane: plane) }
+        inputGradient.resize(to: [batch, inputChannels, g.inputHeight, g.inputWidth])
+        guard batch > 0 else { return inputGradient }
+
+        if isPointwise {
+            outputGradient.withUnsafeBufferPointer { dy in
+                input.withUnsafeBufferPointer { x in
+                    let dy = dy.baseAddress!, x = x.baseAddress!
+                    if weight.isTrainable {
+                        // ∂L/∂W_g [Cout/G, Cin/G] += Σₙ dy_{n,g} [Cout/G, H·W] · x_{n,g}ᵀ [H·W, Cin/G].
+                        weight.gradient.withUnsafeMutableBufferPointer { dw in
+                            for n in 0..<batch {
+                                for group in 0..<groups {
+                                    BLAS.gemm(
+                                        transposeA: false, transposeB: true, m: groupOutputs, n: groupPatch, k: plane,
+                                        a: dy + (n * outputChannels + group * groupOutputs) * plane, lda: plane,
+                                        b: x + n * g.inputImageSize + group * groupPatch * plane, ldb: plane,
+                                        beta: 1, c: dw.baseAddress! + group * groupOutputs * groupPatch, ldc: groupPatch)
+                                }
+                            }
+                        }
+                    }
+                    // dx_{n,g} [Cin/G, H·W] = W_gᵀ [Cin/G, Cout/G] · dy_{n,g} [Cout/G, H·W].
+                    weight.value.withUnsafeBufferPointer { w in
+                        inputGradient.withUnsafeMutableBufferPointer { dx in
+                            for n in 0..<batch {
+                                for group in 0..<groups {
+                                    BLAS.gemm(
+                                        transposeA: true, transposeB: false, m: groupPatch, n: plane, k: groupOutputs,
+                                        a: w.baseAddress! + group * groupOutputs * groupPatch, lda: groupPatch,
+                                        b: dy + (n * outputChannels + group * groupOutputs) * plane, ldb: plane,
+                                        c: dx.baseAddress! + n * g.inputImageSize + group * groupPatch * plane, ldc: plane)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return inputGradient
+        }
+
+        // G [Cout, N·Ho·Wo]: G[o, n·Ho·Wo + p] = dy[n, o, p].
+        let columnCount = batch * plane
+        outputMatrix.resize(to: [outputChannels, columnCount])
+        outputGradient.withUnsafeBufferPointer { dy in
+            outputMatrix.withUnsafeMutableBufferPointer { G in
+                for n in 0..<batch {
+                    for o in 0..<outputChannels {
+                        (G.baseAddress! + o * columnCount + n * plane)
+                            .update(from: dy.baseAddress! + (n * outputChannels + o) * plane, count: plane)
+                    }
+                }
+            }
+        }
+        columnGradient.resize(to: [g.patchSize, columnCount])
+        outputMatrix.withUnsafeBufferPointer { G in
+            let G = G.baseAddress!
+            if weight.isTrainable {
+                // ∂L/∂W_g [Cout/G, Cin/G·kh·kw] += G_g [Cout/G, N·Ho·Wo] · X_gᵀ.
+                columns.withUnsafeBufferPointer { X in
+                    weight.gradient.withUnsafeMutableBufferPointer { dw in
+                        for group in 0..<groups {
+                            BLAS.gemm(
+                                transposeA: false, transposeB: true, m: groupOutputs, n: groupPatch, k: columnCount,
+                                a: G + group * groupOutputs * columnCount, lda: columnCount,
+                                b: X.baseAddress! + group * groupPatch * columnCount, ldb: columnCount,
+                                beta: 1, c: dw.baseAddress! + group * groupOutputs * groupPatch, ldc: groupPatch)
+                        }
+                    }
+                }
+            }
+            // ∂L/∂X_g [Cin/G·kh·kw, N·Ho·Wo] = W_gᵀ · G_g.
+            weight.value.withUnsafeBufferPointer { w in
+                columnGradient.withUnsafeMutableBufferPointer { dX in
+                    for group in 0..<groups {
+                        BLAS.gemm(
+                            transposeA: true, transposeB: false, m: groupPatch, n: columnCount, k: groupOutputs,
+                            a: w.baseAddress! + group * groupOutputs * groupPatch, lda: groupPatch,
+                            b: G + group * groupOutputs * columnCount, ldb: columnCount,
+                            c: dX.baseAddress! + group * groupPatch * columnCount, ldc: columnCount)
+                    }
+                }
+            }
+        }
+        inputGradient.fill(with: 0)
+        columnGradient.withUnsafeBufferPointer { dX in
+            inputGradient.withUnsafeMutableBufferPointer { dx in
+                for n in 0..<batch {
+                    Im2Col.col2im(
+                        columns: dX.baseAddress! + n * plane, rowStride: columnCount, geometry: g,
+                        image: dx.baseAddress! + n * g.inputImageSize)
+                }
+            }
+        }
+        return inputGradient
+    }
+
+    // MARK: Bias
+
+    /// Sets every output plane y[n, o, :] (`plane` elements) to b[o], or to zero without a bias.
+    private func fillPlanes(_ y: UnsafeMutablePointer<Float>, batch: Int, plane: Int) {
+        guard let bias else {
+            y.update(repeating: 0, count: batch * outputChannels * plane)
+            return
+        }
+        bias.value.withUnsafeBufferPointer { b in
+            for n in 0..<batch {
+                for o in 0..<outputChannels {
+                    (y + (n * outputChannels + o) * plane).update(repeating: b[o], count: plane)
+                }
+            }
+        }
+    }
+
+    /// ∂L/∂b[o] += Σ_{n,p} dy[n, o, p].
+    private func accumulateBiasGradient(_ bias: Parameter, from outputGradient: Tensor, batch: Int, plane: Int) {
+        outputGradient.withUnsafeBufferPointer { dy in
+            bias.gradient.withUnsafeMutableBufferPointer { db in
+                for n in 0..<batch {
+                    for o in 0..<outputChannels {
+                        let source = dy.baseAddress! + (n * outputChannels + o) * plane
+                        var sum: Float = 0
+                        for p in 0..<plane { sum += source[p] }
+                        db[o] += sum
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+/// A fully connected layer: y = x·Wᵀ + b.
+///
+/// Shapes: input x [N, in], weight W [out, in] (PyTorch's `nn.Linear` layout, so weights move
+/// between the two without transposing), bias b [out], output y [N, out]. Images must be
+/// flattened first (`Flatten`).
+///
+/// Weights start from `weightInitializer` (default `.heNormal`, σ = √(2 / in)); the bias starts at zero.
+/// A frozen parameter (`isTrainable == false`) gets no gradient, which saves its GEMM.
+public final class Dense: Layer {
+    /// Features per input row.
+    public let inputSize: Int
+    /// Features per output row.
+    public let outputSize: Int
+    /// W, shape [out, in].
+    public let weight: Parameter
+    /// b, shape [out]; `nil` for a layer created with `bias: false`.
+    public let bias: Parameter?
+    public var isTraining = true
+
+    private var input = Tensor.zeros([0, 0])
+    private var output = Tensor.zeros([0, 0])
+    private var inputGradient = Tensor.zeros([0, 0])
+
+    /// Creates a layer mapping `inputSize` features to `outputSize`, drawing the weight from
+    /// `weightInitializer` with `generator`.
+    public init(
+        inputSize: Int, outputSize: Int, bias: Bool = true,
+        weightInitializer: Initializer = .heNormal, generator: inout SeededGenerator
+    ) {
+        require(inputSize > 0 && outputSize > 0, "Dense(\(inputSize) → \(outputSize)): sizes must be positive")
+        self.inputSize = inputSize
+        self.outputSize = outputSize
+        weight = Parameter(name: "weight", value: weightInitializer.makeTensor([outputSize, inputSize], using: &generator))
+        self.bias = bias ? Parameter(name: "bias", value: Tensor.zeros([outputSize])) : nil
+    }
+
+    public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
+
+    public var summaryName: String { "Dense(\(inputSize) → \(outputSize)\(bias == nil ? ", no bias" : ""))" }
+
+    public func outputShape(for inputShape: [Int]) -> [Int] {
+        requireInput(
+            inputShape.count == 2 && inputShape[1] == inputSize,
+            "input \(describe(inputShape)): expected [N, \(inputSize)]\(inputShape.count > 2 ? " (use Flatten first)" : "")")
+        return [inputShape[0], outputSize]
+    }
+
+    /// 2·N·in·out for the product, N·out for the bias.
+    public func forwardFLOPs(for inputShape: [Int]) -> Int {
+        let rows = outputShape(for: inputShape)[0]
+        return 2 * rows * inputSize * outputSize + (bias == nil ? 0 : rows * outputSize)
+    }
+
+    /// y [N, out] = x [N, in]·Wᵀ + b: every row of y starts as b, then one GEMM adds x·Wᵀ (β = 1).
+    public func forward(_ input: Tensor) -> Tensor {
+        output.resize(to: outputShape(for: input.shape))
+        self.input = input
+        let rows = input.shape[0]
+        if let bias {
+            bias.value.withUnsafeBufferPointer { b in
+                output.withUnsafeMutableBufferPointer { y in
+                    for n in 0..<rows {
+                        (y.baseAddress! + n * outputSize).update(from: b.baseAddress!, count: outputSize)
+                    }
+                }
+            }
+        }
+        gemm(input, weight.value, into: &output, transposeB: true, beta: bias == nil ? 0 : 1)
+        return output
+    }
+
+    /// With g = ∂L/∂y [N, out]: ∂L/∂W [out, in] += gᵀ·x (GEMM, β = 1), ∂L/∂b [out] += Σₙ gₙ,
+    /// and ∂L/∂x [N, in] = g·W.
+    public func backward(_ outputGradient: Tensor) -> Tensor {
+        require(
+            outputGradient.shape == [input.shape[0], outputSize],
+            "\(summaryName).backward: output gradient \(describe(outputGradient.shape)): expected [\(input.shape[0]), \(outputSize)]")
+        if weight.isTrainable {
+            gemm(outputGradient, input, into: &weight.gradient, transposeA: true, beta: 1)
+        }
+        if let bias, bias.isTrainable {
+            outputGradient.withUnsafeBufferPointer { g in
+                bias.gradient.withUnsafeMutableBufferPointer { db in
+                    for n in 0..<input.shape[0] {
+                        BLAS.axpy(count: outputSize, alpha: 1, x: g.baseAddress! + n * outputSize, y: db.baseAddress!)
+                    }
+                }
+            }
+        }
+        inputGradient.resize(to: input.shape)
+        gemm(outputGradient, weight.value, into: &inputGradient)
+        return inputGradient
+    }
+}

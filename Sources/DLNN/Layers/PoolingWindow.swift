@@ -1,0 +1,61 @@
+/// The window of a 2-D pooling layer (kernel, stride, padding per axis), shared by `MaxPool2D`
+/// and `AvgPool2D`.
+///
+/// As in PyTorch, padding may be at most half the kernel, so every window overlaps the image, and
+/// the output extent is rounded down (`ceil_mode = false`), from `ConvolutionGeometry`.
+struct PoolingWindow {
+    let kernelSize: (height: Int, width: Int)
+    let stride: (height: Int, width: Int)
+    let padding: (height: Int, width: Int)
+
+    /// Stops with a message starting with `layerName` unless the sizes are valid.
+    init(
+        kernelSize: (height: Int, width: Int), stride: (height: Int, width: Int)?,
+        padding: (height: Int, width: Int), layerName: String
+    ) {
+        let stride = stride ?? kernelSize
+        require(
+            kernelSize.height > 0 && kernelSize.width > 0 && stride.height > 0 && stride.width > 0,
+            "\(layerName): kernel size \(kernelSize) and stride \(stride) must be positive")
+        require(
+            padding.height >= 0 && padding.width >= 0
+                && 2 * padding.height <= kernelSize.height && 2 * padding.width <= kernelSize.width,
+            "\(layerName): padding \(padding) must be non-negative and at most half the kernel size \(kernelSize)")
+        self.kernelSize = kernelSize
+        self.stride = stride
+        self.padding = padding
+    }
+
+    /// The description used in layer names: `2×2`, then `stride …` and `padding …` when they are not the defaults.
+    var summary: String {
+        func pair(_ p: (height: Int, width: Int)) -> String { p.height == p.width ? "\(p.height)" : "\(p.height)×\(p.width)" }
+        var parts = ["\(kernelSize.height)×\(kernelSize.width)"]
+        if stride != kernelSize { parts.append("stride \(pair(stride))") }
+        if padding != (0, 0) { parts.append("padding \(pair(padding))") }
+        return parts.joined(separator: ", ")
+    }
+
+    /// The geometry for an NCHW input; stops with `<layerName>: input [..]: expected [N, C, H, W]` for other ranks.
+    func geometry(for inputShape: [Int], layerName: String) -> ConvolutionGeometry {
+        require(inputShape.count == 4, "\(layerName): input \(describe(inputShape)): expected [N, C, H, W]")
+        return ConvolutionGeometry(
+            channels: inputShape[1], height: inputShape[2], width: inputShape[3],
+            kernel: kernelSize, stride: stride, padding: padding, operation: layerName)
+    }
+}
+
+extension ConvolutionGeometry {
+    /// The input rows under the window of output row `y`, clipped to the image (never empty for pooling).
+    @inline(__always)
+    func windowRows(ofOutputRow y: Int) -> Range<Int> {
+        let start = y * strideHeight - paddingHeight
+        return Swift.max(start, 0)..<Swift.min(start + kernelHeight, inputHeight)
+    }
+
+    /// The input columns under the window of output column `x`, clipped to the image.
+    @inline(__always)
+    func windowColumns(ofOutputColumn x: Int) -> Range<Int> {
+        let start = x * strideWidth - paddingWidth
+        return Swift.max(start, 0)..<Swift.min(start + kernelWidth, inputWidth)
+    }
+}

@@ -1,0 +1,116 @@
+import Testing
+@testable import DLNN
+
+@Suite struct Conv2DTests {
+    /// One convolution configuration and the input it is checked on.
+    struct Case: Sendable, CustomTestStringConvertible {
+        var inputShape: [Int]
+        var outputChannels: Int
+        var kernel: (height: Int, width: Int)
+        var stride: (height: Int, width: Int) = (1, 1)
+        var padding: (height: Int, width: Int) = (0, 0)
+        var dilation: (height: Int, width: Int) = (1, 1)
+        var groups = 1
+        var bias = true
+        var label: String
+
+        var testDescription: String { label }
+
+        func makeLayer(seed: UInt64) -> Conv2D {
+            var generator = SeededGenerator(seed: seed)
+            return Conv2D(
+                inputChannels: inputShape[1], outputChannels: outputChannels, kernelSize: kernel, stride: stride,
+                padding: padding, dilation: dilation, groups: groups, bias: bias, generator: &generator)
+        }
+    }
+
+    static let cases: [Case] = [
+        Case(inputShape: [2, 3, 5, 6], outputChannels: 4, kernel: (3, 3), label: "plain 3×3"),
+        Case(inputShape: [2, 2, 7, 6], outputChannels: 3, kernel: (3, 3), stride: (2, 2), padding: (1, 1), label: "stride 2, padding 1"),
+        Case(inputShape: [1, 2, 7, 5], outputChannels: 3, kernel: (3, 2), stride: (2, 1), padding: (1, 0), label: "non-square kernel and stride, batch 1"),
+        Case(inputShape: [2, 2, 7, 7], outputChannels: 2, kernel: (3, 3), padding: (2, 1), dilation: (2, 3), label: "dilation"),
+        Case(inputShape: [2, 4, 5, 5], outputChannels: 6, kernel: (3, 3), padding: (1, 1), groups: 2, label: "groups 2"),
+        Case(inputShape: [2, 3, 5, 4], outputChannels: 3, kernel: (3, 3), stride: (2, 2), padding: (1, 1), groups: 3, label: "depthwise"),
+        Case(inputShape: [2, 4, 3, 5], outputChannels: 6, kernel: (1, 1), label: "1×1 fast path"),
+        Case(inputShape: [2, 4, 3, 3], outputChannels: 2, kernel: (1, 1), groups: 2, bias: false, label: "grouped 1×1 fast path, no bias"),
+        Case(inputShape: [2, 3, 5, 5], outputChannels: 2, kernel: (1, 1), stride: (2, 2), label: "1×1 with stride (im2col)"),
+        Case(inputShape: [3, 2, 5, 5], outputChannels: 3, kernel: (5, 5), bias: false, label: "kernel covers the image, no bias"),
+    ]
+
+    private func reference(_ layer: Conv2D, inputShape: [Int]) -> ReferenceForward {
+        { x, parameters in
+            Reference.conv2D(
+                x, inputShape: inputShape, weight: parameters[0], bias: layer.bias == nil ? nil : parameters[1], layer: layer)
+        }
+    }
+
+    @Test(arguments: cases)
+    func gradients(of configuration: Case) {
+        let layer = configuration.makeLayer(seed: 21)
+        randomizeParameters(of: layer, seed: 22)
+        let input = randomInput(configuration.inputShape, seed: 23)
+        checkGradients(of: layer, input: input, reference: reference(layer, inputShape: input.shape))
+    }
+
+    @Test func largerForwardEqualsDirectConvolution() {
+        let configuration = Case(
+            inputShape: [4, 6, 17, 15], outputChannels: 8, kernel: (5, 3), stride: (2, 1), padding: (2, 1), groups: 2,
+            label: "larger")
+        let layer = configuration.makeLayer(seed: 31)
+        randomizeParameters(of: layer, seed: 32)
+        let input = randomInput(configuration.inputShape, seed: 33)
+        let output = layer.forward(input)
+        #expect(output.shape == [4, 8, 9, 15])
+        let expected = Reference.conv2D(
+            doubles(input), inputShape: input.shape, weight: doubles(layer.weight.value),
+            bias: doubles(layer.bias!.value), layer: layer)
+        #expect(relativeError(doubles(output), expected) < 1e-5)
+    }
+
+    @Test func shapesCountsAndName() {
+        var generator = SeededGenerator(seed: 1)
+        let layer = Conv2D(inputChannels: 3, outputChannels: 16, kernelSize: 3, stride: 2, padding: 1, generator: &generator)
+        #expect(layer.weight.value.shape == [16, 3, 3, 3])
+        #expect(layer.parameterCount == 16 * 27 + 16)
+        #expect(layer.outputShape(for: [8, 3, 32, 32]) == [8, 16, 16, 16])
+        #expect(layer.forwardFLOPs(for: [8, 3, 32, 32]) == 8 * 16 * 16 * 16 * (2 * 27 + 1))
+        #expect(layer.summaryName == "Conv2D(3 → 16, 3×3, stride 2, padding 1)")
+        let depthwise = Conv2D(inputChannels: 8, outputChannels: 8, kernelSize: (3, 1), groups: 8, bias: false, generator: &generator)
+        #expect(depthwise.weight.value.shape == [8, 1, 3, 1])
+        #expect(depthwise.summaryName == "Conv2D(8 → 8, 3×1, groups 8, no bias)")
+    }
+
+    @Test(arguments: [false, true])
+    func gradientsAccumulate(pointwise: Bool) {
+        var generator = SeededGenerator(seed: 2)
+        let layer = Conv2D(inputChannels: 2, outputChannels: 3, kernelSize: pointwise ? 1 : 3, padding: pointwise ? 0 : 1, generator: &generator)
+        randomizeParameters(of: layer, seed: 3)
+        let output = layer.forward(randomInput([2, 2, 4, 4], seed: 4))
+        let outputGradient = randomInput(output.shape, seed: 5)
+        let inputGradient = layer.backward(outputGradient)
+        let once = layer.allParameters.map(\.gradient)
+        #expect(layer.backward(outputGradient) == inputGradient)
+        for (parameter, single) in zip(layer.allParameters, once) {
+            #expect(relativeError(doubles(parameter.gradient), doubles(single * 2)) < 1e-6)
+        }
+    }
+
+    @Test(arguments: [1, 3])
+    func emptyBatch(kernelSize: Int) {
+        var generator = SeededGenerator(seed: 9)
+        let layer = Conv2D(inputChannels: 2, outputChannels: 3, kernelSize: kernelSize, generator: &generator)
+        let output = layer.forward(Tensor.zeros([0, 2, 5, 5]))
+        #expect(output.shape == [0, 3, 6 - kernelSize, 6 - kernelSize])
+        #expect(layer.backward(output).shape == [0, 2, 5, 5])
+        #expect(layer.weight.gradient == Tensor.zeros(layer.weight.value.shape))
+    }
+
+    @Test func workspacesFollowTheBatchSize() {
+        // A second forward with another batch size and image size must not reuse stale sizes.
+        var generator = SeededGenerator(seed: 6)
+        let layer = Conv2D(inputChannels: 2, outputChannels: 3, kernelSize: 3, padding: 1, generator: &generator)
+        _ = layer.forward(randomInput([4, 2, 6, 6], seed: 7))
+        let input = randomInput([1, 2, 5, 3], seed: 8)
+        checkGradients(of: layer, input: input, reference: reference(layer, inputShape: input.shape))
+    }
+}
