@@ -16,7 +16,7 @@ public enum Models {
     /// inputs gave 28×28 maps. For 1×28×28 inputs and 10 classes it has 61,706 parameters.
     public static func lenet5(
         inputChannels: Int = 1, classCount: Int = 10, imageSize: (height: Int, width: Int) = (28, 28),
-        activation: () -> any Layer, seed: UInt64 = 0
+        activation: () -> any Layer = { ReLU() }, seed: UInt64 = 0
     ) -> Sequential {
         var generator = SeededGenerator(seed: seed)
         let features = Sequential(
@@ -41,7 +41,7 @@ public enum Models {
     /// with no activation after the last layer (it produces logits).
     ///
     /// The leading Flatten lets it take images ([N, 1, 28, 28]) as well as vectors ([N, 784]).
-    public static func mlp(sizes: [Int] = [784, 512, 512, 10], activation: () -> any Layer, seed: UInt64 = 0) -> Sequential {
+    public static func mlp(sizes: [Int] = [784, 512, 512, 10], activation: () -> any Layer = { ReLU() }, seed: UInt64 = 0) -> Sequential {
         require(sizes.count >= 2, "Models.mlp: sizes \(sizes) must list at least the input and output sizes")
         var generator = SeededGenerator(seed: seed)
         var layers: [any Layer] = [Flatten()]
@@ -59,7 +59,7 @@ public enum Models {
     public static func smallVGG(
         inputChannels: Int = 1, classCount: Int = 10, imageSize: (height: Int, width: Int) = (28, 28),
         channels: [Int] = [16, 32], hiddenSize: Int = 128,
-        activation: () -> any Layer, normalization: ((_ channels: Int) -> any Layer)? = nil, seed: UInt64 = 0
+        activation: () -> any Layer = { ReLU() }, normalization: ((_ channels: Int) -> any Layer)? = nil, seed: UInt64 = 0
     ) -> Sequential {
         var generator = SeededGenerator(seed: seed)
         var layers: [any Layer] = []
@@ -92,7 +92,7 @@ public enum Models {
     /// The defaults take 1×28×28 through 16×28×28, 32×14×14 and 64×7×7.
     public static func smallResNet(
         inputChannels: Int = 1, classCount: Int = 10, channels: [Int] = [16, 32, 64], blocksPerStage: Int = 1,
-        activation: () -> any Layer, normalization: ((_ channels: Int) -> any Layer)? = nil, seed: UInt64 = 0
+        activation: () -> any Layer = { ReLU() }, normalization: ((_ channels: Int) -> any Layer)? = nil, seed: UInt64 = 0
     ) -> Sequential {
         require(!channels.isEmpty && blocksPerStage > 0, "Models.smallResNet: channels \(channels) must not be empty and blocksPerStage \(blocksPerStage) must be positive")
         var generator = SeededGenerator(seed: seed)
