@@ -1,0 +1,100 @@
+import ArgumentParser
+import DLNN
+import DLReport
+import Foundation
+
+/// `dlbench train`: trains one configuration and reports it.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train one configuration (model, optimizer, schedule, normalization, regularization, augmentation) and report it.")
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(help: "Model: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var model: ModelKind = .lenet5
+
+    @Option(help: "Optimizer: \(OptimizerKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var optimizer: OptimizerKind = .momentum
+
+    @Option(name: .customLong("learning-rate"), help: "Learning rate (default: the optimizer's default).")
+    var learningRate: Float?
+
+    @Option(help: "Learning-rate schedule: \(ScheduleKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var schedule: ScheduleKind = .constant
+
+    @Option(help: "Normalization after each convolution (vgg, resnet): \(NormKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var norm: NormKind = .none
+
+    @Option(name: .customLong("weight-decay"), help: "L2 weight decay λ (AdamW: decoupled).")
+    var weightDecay: Float = 0
+
+    @Flag(help: "Augment training images with random translations of up to 2 pixels.")
+    var augment = false
+
+    func validate() throws {
+        if let learningRate, !(learningRate > 0 && learningRate.isFinite) {
+            throw ValidationError("--learning-rate must be a positive number, got \(learningRate)")
+        }
+        if !(weightDecay >= 0 && weightDecay.isFinite) { throw ValidationError("--weight-decay must not be negative, got \(weightDecay)") }
+    }
+
+    func run() throws {
+        let data = try common.loadData()
+        let spec = TrainingSpec(
+            model: model, optimizer: optimizer, learningRate: learningRate, schedule: schedule, norm: norm,
+            epochs: common.epochs ?? (common.quick ? 1 : 3), batchSize: common.batchSize ?? 64, weightDecay: weightDecay,
+            augmentation: augment ? Augmentation(maxTranslation: 2) : .none, seed: common.seed)
+        let directory = common.outputDirectory(for: "train")
+        let outcome = try train(spec, on: data, progress: common.progressMode, checkpointDirectory: directory.appendingPathComponent("checkpoints"))
+
+        var table = Table(headers: ["epoch", "training loss", "training accuracy", "validation loss", "validation accuracy", "learning rate", "seconds", "images/s"])
+        for epoch in outcome.history.epochs {
+            table.append([
+                .integer(epoch.epoch), .number(epoch.trainingLoss, .fixed(4)), .number(epoch.trainingAccuracy, .percent(2)),
+                epoch.validationLoss.map { .number($0, .fixed(4)) } ?? .missing,
+                epoch.validationAccuracy.map { .number($0, .percent(2)) } ?? .missing,
+                Cell(epoch.learningRate, format: .significant(3)), .number(epoch.seconds, .fixed(1)), .number(epoch.imagesPerSecond, .fixed(0)),
+            ])
+        }
+        printTable(table, format: common.format)
+        let summary = "\(model.rawValue) with \(optimizer.displayName) (η = \(spec.effectiveLearningRate), \(schedule.displayName)): "
+            + "test accuracy \(NumberFormat.percent(2).string(for: outcome.test.accuracy)) after \(spec.epochs) epochs, "
+            + "\(Int(outcome.imagesPerSecond)) images/s."
+        if common.format == .table { print(summary) }
+
+        var report = Report(title: "dlbench train", summary: summary)
+        report.addSettings(settingsRows(spec, data: data) + [
+            ("optimizer", .text(optimizer.displayName)), ("learning rate", Cell(spec.effectiveLearningRate, format: .significant(3))),
+            ("schedule", .text(schedule.displayName)), ("normalization", .text(norm.displayName)),
+            ("weight decay", Cell(weightDecay, format: .significant(3))), ("augmentation", .text(augment ? "translations ≤ 2 px" : "none")),
+            ("parameters", .integer(outcome.parameterCount)),
+        ])
+        report.addTable(table, title: "Per epoch")
+        var testTable = Table(headers: ["test loss", "test accuracy", "top-5 accuracy", "images"])
+        testTable.append([.number(outcome.test.loss, .fixed(4)), .number(outcome.test.accuracy, .percent(2)),
+                          .number(outcome.test.topFiveAccuracy, .percent(2)), .integer(outcome.test.sampleCount)])
+        report.addTable(testTable, title: "Test set (evaluated once, at the end)")
+        report.addTable(perClassTable(outcome.test.confusion), title: "Per class on the test set")
+        let curves = learningCurves([(name: optimizer.displayName, history: outcome.history)])
+        report.addPlot(curves.loss, fileName: "loss.svg", caption: "Training loss per step (moving average of 20 steps), log scale.")
+        report.addPlot(curves.accuracy, fileName: "validation-accuracy.svg", caption: "Validation accuracy after each epoch.")
+        report.addParagraph("The model's weights are in `checkpoints/best.safetensors` and `checkpoints/last.safetensors` (PyTorch names and layouts); the per-step and per-epoch history is in `history-steps.csv`, `history-epochs.csv` and `history.json`.")
+        report.addMachine(MachineInfo.current())
+        try report.write(to: directory)
+        try AtomicFile.write(Data(outcome.history.stepsCSV().utf8), to: directory.appendingPathComponent("history-steps.csv"))
+        try AtomicFile.write(Data(outcome.history.epochsCSV().utf8), to: directory.appendingPathComponent("history-epochs.csv"))
+        try AtomicFile.write(try outcome.history.jsonData(), to: directory.appendingPathComponent("history.json"))
+        if common.format == .table { print("Report: \(directory.appendingPathComponent("report.md").path)") }
+    }
+}
+
+/// Precision and recall of each class.
+func perClassTable(_ confusion: ConfusionMatrix) -> Table {
+    var table = Table(headers: ["class", "precision", "recall", "samples"])
+    for c in 0..<confusion.classCount {
+        table.append([.integer(c), .number(confusion.precision(ofClass: c), .percent(2)), .number(confusion.recall(ofClass: c), .percent(2)),
+                      .integer(confusion.counts[c].reduce(0, +))])
+    }
+    return table
+}

@@ -1,0 +1,99 @@
+import DLNN
+import DLReport
+import Foundation
+
+/// One training configuration: the building block every comparison varies one part of.
+struct TrainingSpec {
+    var model: ModelKind = .lenet5
+    var optimizer: OptimizerKind = .momentum
+    /// nil: the optimizer's default learning rate.
+    var learningRate: Float?
+    var schedule: ScheduleKind = .constant
+    var norm: NormKind = .none
+    var epochs = 3
+    var batchSize = 64
+    var weightDecay: Float = 0
+    var augmentation: Augmentation = .none
+    var seed: UInt64 = 1
+
+    /// The learning rate actually used.
+    var effectiveLearningRate: Float { learningRate ?? optimizer.defaultLearningRate }
+}
+
+/// What a training run produced.
+struct TrainingOutcome {
+    var spec: TrainingSpec
+    var model: Sequential
+    var history: TrainingHistory
+    /// The test set, evaluated once, at the end.
+    var test: Evaluation
+    /// Wall-clock seconds of the training steps (evaluation excluded).
+    var trainingSeconds: Double
+    var parameterCount: Int
+
+    var imagesPerSecond: Double {
+        let images = history.epochs.reduce(0.0) { $0 + $1.imagesPerSecond * $1.seconds }
+        return images / max(trainingSeconds, 1e-9)
+    }
+
+    var finalTrainingLoss: Double { history.epochs.last?.trainingLoss ?? .nan }
+}
+
+/// Trains `spec` on `data` from the initial weights its seed determines, and evaluates the test set once.
+func train(_ spec: TrainingSpec, on data: DataSplits, progress: ProgressReporter.Mode, checkpointDirectory: URL? = nil) throws -> TrainingOutcome {
+    let model = spec.model.make(imageShape: data.training.imageShape, classCount: data.training.classCount, normalization: spec.norm, seed: spec.seed)
+    let optimizer = spec.optimizer.make(model.allParameters, learningRate: spec.learningRate, weightDecay: spec.weightDecay)
+    let stepsPerEpoch = (data.training.count + spec.batchSize - 1) / spec.batchSize
+    let schedule = spec.schedule.make(rate: spec.effectiveLearningRate, totalSteps: stepsPerEpoch * spec.epochs, stepsPerEpoch: stepsPerEpoch)
+    let configuration = TrainingConfiguration(
+        epochs: spec.epochs, batchSize: spec.batchSize, seed: spec.seed, augmentation: spec.augmentation,
+        checkpointDirectory: checkpointDirectory, progress: progress)
+    let trainer = Trainer(model: model, loss: SoftmaxCrossEntropy(), optimizer: optimizer, schedule: schedule, configuration: configuration)
+    let history = try trainer.fit(training: data.training, validation: data.validation, normalization: data.normalization)
+    let test = trainer.evaluate(data.test, normalization: data.normalization)
+    return TrainingOutcome(
+        spec: spec, model: model, history: history, test: test,
+        trainingSeconds: history.epochs.reduce(0) { $0 + $1.seconds }, parameterCount: model.parameterCount)
+}
+
+/// Settings rows shared by the reports.
+func settingsRows(_ spec: TrainingSpec, data: DataSplits) -> [(String, Cell)] {
+    [
+        ("data", .text(data.summary)),
+        ("model", .text(spec.model.rawValue)),
+        ("epochs", .integer(spec.epochs)),
+        ("batch size", .integer(spec.batchSize)),
+        ("seed", .integer(Int(spec.seed))),
+        ("input normalization", .text("per-channel standardization, statistics of the training split")),
+    ]
+}
+
+/// Training loss per step (log scale) and validation accuracy per epoch, one line per run.
+func learningCurves(_ runs: [(name: String, history: TrainingHistory)]) -> (loss: LineChart, accuracy: LineChart) {
+    let loss = LineChart(
+        title: "Training loss", x: .init("step"), y: .init("mini-batch loss", scale: .log10),
+        series: runs.map { run in
+            let smoothed = movingAverage(run.history.steps.map { Double($0.loss) }, window: 20)
+            return .init(name: run.name, x: run.history.steps.map { Double($0.step) }, y: smoothed)
+        })
+    let accuracy = LineChart(
+        title: "Validation accuracy", x: .init("epoch"), y: .init("accuracy"),
+        series: runs.map { run in
+            .init(name: run.name, x: run.history.epochs.map { Double($0.epoch) }, y: run.history.epochs.map { $0.validationAccuracy ?? .nan })
+        },
+        showsMarkers: true)
+    return (loss, accuracy)
+}
+
+/// The trailing mean over `window` values, so noisy per-step losses read as a curve.
+func movingAverage(_ values: [Double], window: Int) -> [Double] {
+    var result: [Double] = []
+    result.reserveCapacity(values.count)
+    var sum = 0.0
+    for (i, value) in values.enumerated() {
+        sum += value
+        if i >= window { sum -= values[i - window] }
+        result.append(sum / Double(min(i + 1, window)))
+    }
+    return result
+}
