@@ -1,0 +1,40 @@
+/// Scales all gradients together so that their global norm √(Σ‖g‖²) is at most `maximumNorm`,
+/// and returns the norm before clipping (worth logging: spikes announce divergence).
+///
+///     n = √(Σₚ ‖gₚ‖₂²);   gₚ ← gₚ · c / n   when n > c
+///
+/// Clipping by the global norm keeps the update's direction (Pascanu et al. 2013). The norm is
+/// summed in `Double`. Frozen parameters are left out. A non-finite norm leaves the gradients unchanged, for
+/// `NonFiniteCheck` to report.
+@discardableResult
+public func clipGradients(of parameters: [Parameter], byGlobalNorm maximumNorm: Float) -> Float {
+    require(maximumNorm > 0, "clipGradients(byGlobalNorm:): maximumNorm \(maximumNorm) must be positive")
+    var squareSum = 0.0
+    for parameter in parameters where parameter.isTrainable {
+        // In Double, which neither overflows on Float inputs nor loses a NaN.
+        parameter.gradient.withUnsafeBufferPointer { gradient in
+            for g in gradient { squareSum += Double(g) * Double(g) }
+        }
+    }
+    let norm = Float(squareSum.squareRoot())
+    if norm > maximumNorm && norm.isFinite {
+        let scale = maximumNorm / norm
+        for parameter in parameters where parameter.isTrainable { parameter.gradient.scale(by: scale) }
+    }
+    return norm
+}
+
+/// Clamps every gradient element to [−limit, limit].
+///
+/// Unlike clipping by the global norm this changes the update's direction; it is a blunt guard
+/// against rare huge elements. Frozen parameters are left out; NaN stays NaN.
+public func clipGradients(of parameters: [Parameter], byValue limit: Float) {
+    require(limit > 0, "clipGradients(byValue:): limit \(limit) must be positive")
+    for parameter in parameters where parameter.isTrainable {
+        parameter.gradient.withUnsafeMutableBufferPointer { gradient in
+            for i in gradient.indices where abs(gradient[i]) > limit {
+                gradient[i] = gradient[i] > 0 ? limit : -limit
+            }
+        }
+    }
+}
