@@ -61,7 +61,7 @@ public final class Trainer {
                 epochRecord.validationLoss = result.loss
                 epochRecord.validationAccuracy = result.accuracy
                 if let plateau = schedule as? ReduceLearningRateOnPlateau {
-                    _ = plateau.record(metric: plateau.mode == .min ? result.loss : result.accuracy)
+                    _ = plateau.record(metric: plateau.mode == .minimize ? result.loss : result.accuracy)
                 }
             }
             history.epochs.append(epochRecord)
