@@ -9,6 +9,8 @@
 /// PyTorch) and zero-initialized *slots*, tensors of the parameter's shape named like
 /// PyTorch's (`exp_avg`, `momentum_buffer`). A parameter's slots live in one contiguous block,
 /// so each update is a single pass over contiguous memory and allocates nothing after the first step.
+///
+/// Only the library's optimizers subclass it (its initializer and the rule hook are internal).
 public class ElementwiseOptimizer: Optimizer {
     public var learningRate: Float {
         didSet { require(learningRate >= 0, "\(optimizerName): learning rate \(learningRate) must be non-negative") }

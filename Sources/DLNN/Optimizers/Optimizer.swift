@@ -19,7 +19,8 @@ public protocol Optimizer: AnyObject {
     func step()
     /// Everything needed to resume training exactly: step counts, scalars and per-parameter tensors.
     func state() -> OptimizerState
-    /// Restores a state saved by an optimizer of the same kind over parameters of the same shapes.
+    /// Restores a state saved by an optimizer of the same kind over parameters of the same shapes,
+    /// including `stepCount` and `learningRate`; hyper-parameters come from the initializer.
     ///
     /// Throws `OptimizerStateError` naming the first key that is missing, unexpected or of the
     /// wrong shape; the optimizer is unchanged when it throws.

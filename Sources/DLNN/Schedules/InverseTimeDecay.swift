@@ -22,9 +22,8 @@ public struct InverseTimeDecay: LearningRateSchedule, Sendable {
 
 /// Inverse square-root decay: η(t) = η₀·√(τ / max(t, τ)), constant for t < τ, then ∝ 1/√t.
 ///
-/// With τ equal to the warm-up length and placed after `Warmup` (or with warm-up done by the
-/// first τ steps here being constant), this is the Transformer family of schedules; τ = 1 gives
-/// η₀ / √max(t, 1).
+/// Behind a `Warmup` this is the Transformer family of schedules (linear rise, then ∝ 1/√t);
+/// τ = 1 gives η₀ / √max(t, 1).
 public struct InverseSquareRootDecay: LearningRateSchedule, Sendable {
     /// η₀.
     public var initialRate: Float

@@ -41,6 +41,14 @@ public final class ReduceLearningRateOnPlateau: LearningRateSchedule {
         public var badEvaluations: Int
         /// Evaluations left in the cooldown.
         public var cooldownRemaining: Int
+
+        /// Creates a state from its parts.
+        public init(learningRate: Float, best: Double?, badEvaluations: Int, cooldownRemaining: Int) {
+            self.learningRate = learningRate
+            self.best = best
+            self.badEvaluations = badEvaluations
+            self.cooldownRemaining = cooldownRemaining
+        }
     }
 
     /// Whether lower or higher metrics are better.
