@@ -24,7 +24,7 @@ struct NormComparison {
         var testImages = 5000
         var epochs = 1
         /// η at the reference batch size 32 (Momentum SGD, momentum 0.9).
-        var baseLearningRate: Float = 0.05
+        var baseLearningRate: Float = 0.02
         /// The channels of the two VGG stages (two 3×3 convolutions each, then 2×2 max pooling).
         var channels = [8, 16]
         /// The hidden layer of the classifier.
