@@ -1,0 +1,112 @@
+import ArgumentParser
+import DLNN
+import DLReport
+import Foundation
+
+/// `dlbench all`: runs every comparison into its own folder and writes `REPORT.md` linking their reports.
+struct AllCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "all",
+        abstract: "Run every comparison (optimizers, norms, schedules, compress) and write REPORT.md linking their reports.")
+
+    /// The comparisons, in the order run and listed.
+    static let comparisons = ["optimizers", "norms", "schedules", "compress"]
+
+    @Option(help: ArgumentHelp("A folder of IDX files (MNIST layout) or CIFAR-10/100 binary files. Default: the bundled MNIST.", valueName: "path"))
+    var data: String?
+
+    @Option(help: "Seed of every comparison.")
+    var seed: UInt64 = 1
+
+    @Option(help: ArgumentHelp("Folder of REPORT.md and of one subfolder per comparison.", valueName: "dir"))
+    var out = "bench-results"
+
+    @Option(help: "Comma-separated comparisons to run (default: \(comparisons.joined(separator: ","))).")
+    var only: String?
+
+    @Flag(help: "Small, fast runs of every comparison, for smoke tests.")
+    var quick = false
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    func validate() throws {
+        _ = try selectedComparisons()
+    }
+
+    /// The comparisons named by `--only`, in the standard order, or all of them.
+    func selectedComparisons() throws -> [String] {
+        guard let only else { return Self.comparisons }
+        let names = only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        for name in names where !Self.comparisons.contains(name) {
+            throw ValidationError("--only: unknown comparison '\(name)' (known: \(Self.comparisons.joined(separator: ", ")))")
+        }
+        if names.isEmpty { throw ValidationError("--only: no comparison given") }
+        return Self.comparisons.filter(names.contains)
+    }
+
+    /// The arguments passed to comparison `name`: its folder under `--out` and the shared flags.
+    func arguments(for name: String) -> [String] {
+        var arguments = [name, "--out", URL(fileURLWithPath: out).appendingPathComponent(name).path, "--seed", String(seed)]
+        if let data { arguments += ["--data", data] }
+        if quick { arguments.append("--quick") }
+        if quiet { arguments.append("--quiet") }
+        return arguments
+    }
+
+    func run() throws {
+        let root = URL(fileURLWithPath: out, isDirectory: true)
+        var entries: [ReportIndex.Entry] = []
+        var timings = Table(headers: ["comparison", "outcome", "minutes"])
+        var failures: [String] = []
+        let start = DispatchTime.now()
+        for name in try selectedComparisons() {
+            let folder = root.appendingPathComponent(name, isDirectory: true)
+            let runStart = DispatchTime.now()
+            var outcome = "done"
+            do {
+                if !quiet { FileHandle.standardError.write(Data("dlbench all: \(name)\n".utf8)) }
+                // Each comparison runs exactly as `dlbench <name> …` would, through the root command's parser.
+                var command = try DLBench.parseAsRoot(arguments(for: name))
+                try command.run()
+                entries.append(Self.entry(for: folder, name: name))
+            } catch {
+                outcome = "failed: \(DLBench.message(for: error).trimmingCharacters(in: .whitespacesAndNewlines))"
+                failures.append(name)
+                entries.append(.init(title: name, folder: folder, summary: "**Failed:** \(outcome.dropFirst("failed: ".count))"))
+                FileHandle.standardError.write(Data("dlbench all: \(name) \(outcome)\n".utf8))
+            }
+            timings.append([.text(name), .text(outcome), .number(minutes(since: runStart), .fixed(1))])
+        }
+        let introduction = """
+            \(quick ? "Quick runs (`--quick`: subsets of the data, fewer epochs), for smoke tests only." : "Full runs (`dlbench all`).") \
+            Seed \(seed). Total time \(NumberFormat.fixed(1).string(for: minutes(since: start))) minutes.
+
+            \(timings.markdown())
+            """
+        let index = ReportIndex(title: "dlbench results", introduction: introduction, entries: entries)
+        let file = try index.write(to: root)
+        print("Report: \(file.path)")
+        if !failures.isEmpty {
+            throw FailedComparisons(names: failures)
+        }
+    }
+
+    /// The index entry of the comparison written to `folder`: the title and summary of its `results.json`.
+    static func entry(for folder: URL, name: String) -> ReportIndex.Entry {
+        let json = (try? Data(contentsOf: folder.appendingPathComponent("results.json")))
+            .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+        return ReportIndex.Entry(title: json?["title"] as? String ?? name, folder: folder, summary: json?["summary"] as? String)
+    }
+
+    private func minutes(since start: DispatchTime) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 60e9
+    }
+}
+
+/// The comparisons of `dlbench all` that failed; the others were reported.
+struct FailedComparisons: Error, CustomStringConvertible {
+    var names: [String]
+
+    var description: String { "failed: \(names.joined(separator: ", ")) (see REPORT.md)" }
+}
