@@ -1,4 +1,4 @@
-/// A layer replaced by two thinner layers through a truncated SVD of its weight (see `LowRankFactors`):
+/// A layer replaced by two thinner layers through a truncated SVD of its weight (see `LowRankApproximation`):
 /// y = second(first(x)), with no activation between them.
 ///
 /// - A `Dense(in → out)` becomes `Dense(in → k, no bias)` then `Dense(k → out)`.
