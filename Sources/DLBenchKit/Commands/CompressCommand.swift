@@ -85,7 +85,7 @@ struct CompressCommand: ParsableCommand {
         var report = Report(title: "dlbench compress", summary: verdicts.joined(separator: " "))
         report.addSettings([
             ("data", .text(data.summary)),
-            ("baselines", .text(settings.models.map { $0 == .mlp ? "MLP 784-1024-1024-10 (Dense layers factorized)" : "LeNet-5 (convolutions factorized)" }.joined(separator: "; "))),
+            ("baselines", .text(settings.models.map { $0 == .mlp ? "MLP 784-1024-1024-10 (hidden Dense layers 784 → 1024 and 1024 → 1024 factorized)" : "LeNet-5 (convolution 6 → 16, 5×5 factorized)" }.joined(separator: "; "))),
             ("levels", .text(settings.levels.map(describe).joined(separator: ", "))),
             ("convolution scheme", .text(settings.convolutionScheme.rawValue)),
             ("baseline training", .text("\(settings.epochs) epochs, momentum SGD (0.9), η = \(settings.learningRate), batch \(settings.batchSize)")),
