@@ -33,6 +33,7 @@ struct OptimizersCommandTests {
         #expect(DLBench.run(arguments: ["optimizers", "--optimizers", "foo"]) == 2)
         #expect(DLBench.run(arguments: ["optimizers", "--trials", "0", "--tune"]) == 2)
         #expect(DLBench.run(arguments: ["schedules", "--learning-rate", "0"]) == 2)
+        #expect(DLBench.run(arguments: ["optimizers", "--schedule", "step"]) == 2)
     }
 
     @Test func validOptionsParse() throws {

@@ -41,15 +41,27 @@ struct SchedulesCommand: ParsableCommand {
         if !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--learning-rate must be a positive number, got \(learningRate)") }
         if !(target > 0 && target <= 1) { throw ValidationError("--target must lie in (0, 1], got \(target)") }
         if let trainSize, trainSize < 1 { throw ValidationError("--train-size must be at least 1, got \(trainSize)") }
+        try validateEpochs(common.epochs ?? Self.defaultEpochs, for: kinds)
     }
+
+    /// Three epochs even with --quick: step decay needs them for its two milestones.
+    static let defaultEpochs = 3
 
     func run() throws {
         let data = try common.loadData()
         let settings = ScheduleComparisonSettings(
             model: model, schedules: try parseList(schedules, option: "--schedules"), optimizer: optimizer,
-            learningRate: learningRate, epochs: common.epochs ?? (common.quick ? 1 : 3), batchSize: common.batchSize ?? 64,
+            learningRate: learningRate, epochs: common.epochs ?? Self.defaultEpochs, batchSize: common.batchSize ?? 64,
             trainingSize: trainSize ?? (common.quick ? nil : 15_000), targetAccuracy: target, seed: common.seed)
         let comparison = try compareSchedules(settings, on: data, progress: common.progressMode)
         try finish(comparison.report(), table: comparison.table, runs: comparison.runs, directory: common.outputDirectory(for: "schedules"), common: common)
+    }
+}
+
+/// Throws unless `epochs` leaves room for each schedule's shape: step decay drops at one half and
+/// three quarters of training, two distinct epoch milestones, so it needs at least 3 epochs.
+func validateEpochs(_ epochs: Int, for schedules: [ScheduleKind]) throws {
+    if schedules.contains(.step) && epochs < 3 {
+        throw ValidationError("the step schedule needs at least 3 epochs (it decays at 1/2 and 3/4 of training), got \(epochs); use --epochs 3")
     }
 }

@@ -296,7 +296,7 @@ func diagnosis(of run: ComparedRun) -> String? {
     // The first step's loss is that of the initial weights (≈ ln 10 on 10 classes); a mean of 20 steps well above it is a blow-up.
     if let peak = smoothed.indices.max(by: { smoothed[$0] < smoothed[$1] }), smoothed[peak] > 1.5 * first {
         return "unstable (\(accuracy)): \(path), after rising to \(String(format: "%.3f", smoothed[peak])) around step \(peak + 1). "
-            + "The learning rate is likely too large for \(run.name); try a smaller one (--learning-rate or --tune)."
+            + "The learning rate is likely too large for \(run.name); try a smaller one."
     }
     let window = max(1, raw.count / 10)
     let last = raw.suffix(window).reduce(0, +) / Double(window)
@@ -304,10 +304,10 @@ func diagnosis(of run: ComparedRun) -> String? {
     let stillFalling = !before.isEmpty && last < 0.9 * before.reduce(0, +) / Double(before.count)
     if stillFalling || (outcome.history.epochs.last?.trainingAccuracy ?? 0) < learningThreshold {
         return "learned too slowly (\(accuracy)): \(path)\(stillFalling ? " and was still falling" : ", and training accuracy stayed below \(percent(learningThreshold, decimals: 0)) too"). The learning rate is likely too small for \(run.name) "
-            + "at this budget; try a larger one (--tune) or more training (--epochs, --train-size)."
+            + "at this budget; try a larger learning rate or more training (--epochs, --train-size)."
     }
     return "did not settle (\(accuracy)): \(path) and training accuracy passed \(percent(learningThreshold, decimals: 0)), but held-out accuracy stayed lower. "
-        + "The learning rate is likely too large for the weights to settle; try a smaller one (--tune) or a decaying --schedule."
+        + "The learning rate is likely too large for the weights to settle; try a smaller one or a decaying schedule."
 }
 
 /// Training loss and validation accuracy of the runs that finished, one line each.
