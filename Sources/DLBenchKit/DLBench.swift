@@ -7,7 +7,9 @@ public struct DLBench: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "dlbench",
         abstract: "Train and compare networks on MNIST (bundled) or another IDX/CIFAR data set, and report tables and plots.",
-        subcommands: [TrainCommand.self, NormsCommand.self, CompressCommand.self, AllCommand.self]
+        subcommands: [
+            TrainCommand.self, OptimizersCommand.self, NormsCommand.self, SchedulesCommand.self, CompressCommand.self, AllCommand.self,
+        ]
     )
 
     public init() {}

@@ -125,14 +125,13 @@ enum ScheduleKind: String, CaseIterable, ExpressibleByArgument {
 
     /// The schedule with peak rate `rate` over `totalSteps` steps of `stepsPerEpoch` each.
     func make(rate: Float, totalSteps: Int, stepsPerEpoch: Int) -> any LearningRateSchedule {
-        let epochs = max(1, totalSteps / max(stepsPerEpoch, 1))
         switch self {
         case .constant:
             return ConstantLearningRate(rate)
         case .step:
-            // ×0.1 at one half and at three quarters of training: the classic multi-step decay.
-            return MultiStepDecay(
-                initialRate: rate, factor: 0.1, milestones: [max(1, epochs / 2), max(1, epochs * 3 / 4)], stepsPerEpoch: stepsPerEpoch)
+            // ×0.1 at one half and at three quarters of training (in steps, so that short runs decay too):
+            // the classic multi-step decay.
+            return MultiStepDecay(initialRate: rate, factor: 0.1, milestones: [max(1, totalSteps / 2), max(2, totalSteps * 3 / 4)])
         case .exponential:
             // Decays to 1% of the initial rate by the end.
             return ExponentialDecay(initialRate: rate, factor: pow(0.01, 1 / Double(max(totalSteps, 1))))

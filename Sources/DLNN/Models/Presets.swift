@@ -4,9 +4,15 @@
 /// convolutional ones an optional normalization factory called with the channel count after each
 /// convolution (e.g. `{ BatchNorm(features: $0) }`); convolutions followed by a normalization
 /// have no bias, which the normalization's shift would make redundant. Weights use each layer's
-/// default initializer (He normal), drawn in layer order from one generator seeded with `seed`,
+/// default initializer (He normal; Xavier uniform for the last, logit layer), drawn in layer order from one generator seeded with `seed`,
 /// so a preset and a seed always give the same weights.
 public enum Models {
+    /// The initializer of every preset's last (logit) layer. He initialization's gain √2 makes
+    /// up for the ReLU that follows a layer; logits have no ReLU after them, so with it the initial
+    /// logits are large and the initial cross-entropy is far above ln(classes) (about 7.8 instead of
+    /// 2.3 for LeNet-5), which destabilizes the first steps. Xavier (gain 1) keeps them near unit scale.
+    static let outputInitializer = Initializer.xavierUniform()
+
     /// LeNet-5 (LeCun et al., 1998) in its modern form, with max pooling and the given activation:
     ///
     /// features: Conv2D(C → 6, 5×5, padding 2), act, MaxPool2D(2), Conv2D(6 → 16, 5×5), act, MaxPool2D(2);
@@ -33,7 +39,7 @@ public enum Models {
             activation(),
             Dense(inputSize: 120, outputSize: 84, generator: &generator),
             activation(),
-            Dense(inputSize: 84, outputSize: classCount, generator: &generator))
+            Dense(inputSize: 84, outputSize: classCount, weightInitializer: outputInitializer, generator: &generator))
         return Sequential(named: [("features", features), ("classifier", classifier)])
     }
 
@@ -47,7 +53,10 @@ public enum Models {
         var layers: [any Layer] = [Flatten()]
         for (index, (inputSize, outputSize)) in zip(sizes, sizes.dropFirst()).enumerated() {
             if index > 0 { layers.append(activation()) }
-            layers.append(Dense(inputSize: inputSize, outputSize: outputSize, generator: &generator))
+            let isOutput = index == sizes.count - 2
+            layers.append(Dense(
+                inputSize: inputSize, outputSize: outputSize,
+                weightInitializer: isOutput ? outputInitializer : .heNormal, generator: &generator))
         }
         return Sequential(layers)
     }
@@ -76,7 +85,7 @@ public enum Models {
             Flatten(),
             Dense(inputSize: flatSize, outputSize: hiddenSize, generator: &generator),
             activation(),
-            Dense(inputSize: hiddenSize, outputSize: classCount, generator: &generator))
+            Dense(inputSize: hiddenSize, outputSize: classCount, weightInitializer: outputInitializer, generator: &generator))
         return Sequential(named: [("features", features), ("classifier", classifier)])
     }
 
@@ -120,7 +129,7 @@ public enum Models {
         return Sequential(named: [
             ("features", Sequential(named: features)),
             ("pool", GlobalAvgPool2D()),
-            ("classifier", Dense(inputSize: previous, outputSize: classCount, generator: &generator)),
+            ("classifier", Dense(inputSize: previous, outputSize: classCount, weightInitializer: outputInitializer, generator: &generator)),
         ])
     }
 
