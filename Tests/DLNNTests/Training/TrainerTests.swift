@@ -106,7 +106,7 @@ private struct EpochwiseRate: LearningRateSchedule {
         let model = Models.lenet5(seed: 1)
         let trainer = Trainer(
             model: model, loss: SoftmaxCrossEntropy(), optimizer: SGD(model.allParameters, learningRate: 0.05),
-            configuration: TrainingConfiguration(epochs: 4, batchSize: 32, seed: 2, progress: .quiet))
+            configuration: TrainingConfiguration(epochs: 8, batchSize: 32, seed: 2, progress: .quiet))
         try trainer.fit(training: training, validation: nil, normalization: normalization)
         let accuracy = trainer.evaluate(heldOut, normalization: normalization).accuracy
         #expect(accuracy > 0.90, "LeNet-5 held-out accuracy \(accuracy)")
