@@ -7,7 +7,7 @@ public struct DLBench: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "dlbench",
         abstract: "Train and compare networks on MNIST (bundled) or another IDX/CIFAR data set, and report tables and plots.",
-        subcommands: [TrainCommand.self]
+        subcommands: [TrainCommand.self, KernelsCommand.self]
     )
 
     public init() {}
