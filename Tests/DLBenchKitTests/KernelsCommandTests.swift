@@ -9,7 +9,7 @@ struct KernelsCommandTests {
     func recordSchema() throws {
         let measurement = KernelMeasurement(
             task: "linear_fwd", caseName: "128x784->512",
-            timing: Timing(median: 0.00123456789, minimum: 0.001, repetitions: 7, firstCall: 0.002),
+            timing: Timing(median: 0.00123456789, minimum: 0.001, repetitions: 7, firstCall: 0.002, timedSeconds: 0.0087, stealMilliseconds: 10),
             flops: 2 * 128 * 784 * 512, parameters: [("batch", .integer(128)), ("opt", .text("sgd"))],
             extra: [("images_per_s", 1234.56789)])
         let line = measurement.jsonLine()
@@ -28,6 +28,7 @@ struct KernelsCommandTests {
         let extra = try #require(object["extra"] as? [String: Any])
         #expect(extra["images_per_s"] as? Double == 1234.568)
         #expect(extra["first_call_ms"] as? Double == 2.0)
+        #expect(extra["timed_s"] as? Double == 0.009 && extra["steal_ms"] as? Double == 10.0)
         #expect(!line.contains("\n"))
     }
 

@@ -29,6 +29,10 @@ struct Timing {
     var repetitions: Int
     /// Seconds of the untimed first call.
     var firstCall: Double
+    /// Seconds spent in the timed calls.
+    var timedSeconds = 0.0
+    /// Milliseconds the hypervisor gave the CPUs to other guests while the calls were timed.
+    var stealMilliseconds = 0.0
 }
 
 /// Times `body` under `policy`.
@@ -46,6 +50,7 @@ func measure(_ policy: TimingPolicy, _ body: () throws -> Void) rethrows -> Timi
     }
     var times: [Double] = []
     var spent = 0.0
+    let stealBefore = stealTicks()
     while spent < policy.target || times.count < policy.minimumRepetitions {
         let time = try seconds(clock.measure(body))
         times.append(time)
@@ -54,7 +59,18 @@ func measure(_ policy: TimingPolicy, _ body: () throws -> Void) rethrows -> Timi
     times.sort()
     let middle = times.count / 2
     let median = times.count % 2 == 1 ? times[middle] : (times[middle - 1] + times[middle]) / 2
-    return Timing(median: median, minimum: times[0], repetitions: times.count, firstCall: firstCall)
+    return Timing(
+        median: median, minimum: times[0], repetitions: times.count, firstCall: firstCall, timedSeconds: spent,
+        stealMilliseconds: Double(stealTicks() - stealBefore) * 1000 / Double(sysconf(Int32(_SC_CLK_TCK))))
+}
+
+/// The hypervisor's steal time over all CPUs so far, in clock ticks (the 8th number of
+/// /proc/stat's `cpu` line); 0 where there is no /proc/stat.
+func stealTicks() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+          let line = text.split(separator: "\n").first else { return 0 }
+    let fields = line.split(separator: " ")
+    return fields.count > 8 ? Int(fields[8]) ?? 0 : 0
 }
 
 /// A value of a measurement's `params`: a size or a name.
@@ -99,7 +115,8 @@ struct KernelMeasurement {
             }
         }
         let extraMembers = extra.map { ($0.0, number($0.1, decimals: 3)) }
-            + [("first_call_ms", number(timing.firstCall * 1e3, decimals: 3))]
+            + [("first_call_ms", number(timing.firstCall * 1e3, decimals: 3)), ("timed_s", number(timing.timedSeconds, decimals: 3)),
+               ("steal_ms", number(timing.stealMilliseconds, decimals: 1))]
         return object([
             ("kind", quoted("result")), ("task", quoted(task)), ("case", quoted(caseName)), ("impl", quoted("dlnn")),
             ("ms", number(milliseconds, decimals: 5)), ("ms_min", number(timing.minimum * 1e3, decimals: 5)),
