@@ -8,7 +8,8 @@ public struct DLBench: ParsableCommand {
         commandName: "dlbench",
         abstract: "Train and compare networks on MNIST (bundled) or another IDX/CIFAR data set, and report tables and plots.",
         subcommands: [
-            TrainCommand.self, OptimizersCommand.self, NormsCommand.self, SchedulesCommand.self, CompressCommand.self, AllCommand.self,
+            TrainCommand.self, OptimizersCommand.self, NormsCommand.self, SchedulesCommand.self, CompressCommand.self,
+            KernelsCommand.self, AllCommand.self,
         ]
     )
 
