@@ -106,39 +106,25 @@ struct KernelMeasurement {
             return ((value * scale).rounded() / scale).description
         }
         func object(_ members: [(String, String)]) -> String {
-            "{" + members.map { "\(quoted($0.0)):\($0.1)" }.joined(separator: ",") + "}"
+            "{" + members.map { "\(jsonStringLiteral($0.0)):\($0.1)" }.joined(separator: ",") + "}"
         }
         let parameterMembers = parameters.map { key, value in
             switch value {
             case .integer(let integer): (key, String(integer))
-            case .text(let text): (key, quoted(text))
+            case .text(let text): (key, jsonStringLiteral(text))
             }
         }
         let extraMembers = extra.map { ($0.0, number($0.1, decimals: 3)) }
             + [("first_call_ms", number(timing.firstCall * 1e3, decimals: 3)), ("timed_s", number(timing.timedSeconds, decimals: 3)),
                ("steal_ms", number(timing.stealMilliseconds, decimals: 1))]
         return object([
-            ("kind", quoted("result")), ("task", quoted(task)), ("case", quoted(caseName)), ("impl", quoted("dlnn")),
+            ("kind", jsonStringLiteral("result")), ("task", jsonStringLiteral(task)), ("case", jsonStringLiteral(caseName)), ("impl", jsonStringLiteral("dlnn")),
             ("ms", number(milliseconds, decimals: 5)), ("ms_min", number(timing.minimum * 1e3, decimals: 5)),
             ("reps", String(timing.repetitions)),
             ("gflops", gigaflopsPerSecond.map { number($0, decimals: 3) } ?? "null"),
             ("params", object(parameterMembers)), ("extra", object(extraMembers)),
         ])
     }
-}
-
-/// `text` as a JSON string literal.
-func quoted(_ text: String) -> String {
-    var result = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": result += "\\\""
-        case "\\": result += "\\\\"
-        case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
-        default: result.unicodeScalars.append(scalar)
-        }
-    }
-    return result + "\""
 }
 
 /// A convolution of the peer harness: N images of Cin×H×W, Cout filters of k×k, stride and padding.

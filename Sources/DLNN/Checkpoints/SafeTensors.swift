@@ -27,14 +27,14 @@ public enum SafeTensors {
 
         var entries: [String] = []
         if !metadata.isEmpty {
-            let pairs = metadata.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonString($0.value))" }
-            entries.append("\(jsonString(metadataKey)):{\(pairs.joined(separator: ","))}")
+            let pairs = metadata.sorted { $0.key < $1.key }.map { "\(jsonStringLiteral($0.key)):\(jsonStringLiteral($0.value))" }
+            entries.append("\(jsonStringLiteral(metadataKey)):{\(pairs.joined(separator: ","))}")
         }
         var offset = 0
         for (name, tensor) in sorted {
             let end = offset + 4 * tensor.count
             let shape = tensor.shape.map(String.init).joined(separator: ",")
-            entries.append("\(jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
+            entries.append("\(jsonStringLiteral(name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
             offset = end
         }
         var header = Array("{\(entries.joined(separator: ","))}".utf8)
@@ -91,24 +91,5 @@ public enum SafeTensors {
             throw CheckpointError(file: file, problem: .unsupportedDType(name: entry.key, dtype: entry.value.dtype))
         }
         return (header.entries.mapValues { header.tensor($0, in: data) }, header.metadata)
-    }
-
-    /// `value` as a JSON string literal.
-    private static func jsonString(_ value: String) -> String {
-        var result = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
     }
 }

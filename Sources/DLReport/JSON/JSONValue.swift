@@ -1,3 +1,5 @@
+import DLCore
+
 /// A JSON document whose objects keep their keys in the order given, so that `results.json`
 /// lists a table's columns in the table's order (`JSONSerialization` would scramble or sort them).
 enum JSONValue: Sendable {
@@ -31,7 +33,7 @@ enum JSONValue: Sendable {
         case .bool(let value): output += value ? "true" : "false"
         case .integer(let value): output += String(value)
         case .number(let value): output += value.isFinite ? value.description : "null"
-        case .string(let value): output += JSONValue.quoted(value)
+        case .string(let value): output += jsonStringLiteral(value)
         case .array(let elements):
             if elements.allSatisfy(\.isScalar) {
                 output += "["
@@ -55,30 +57,11 @@ enum JSONValue: Sendable {
             let inner = indent + "  "
             output += "{\n"
             for (index, (key, value)) in members.enumerated() {
-                output += inner + JSONValue.quoted(key) + ": "
+                output += inner + jsonStringLiteral(key) + ": "
                 value.write(to: &output, indent: inner)
                 output += index + 1 < members.count ? ",\n" : "\n"
             }
             output += indent + "}"
         }
-    }
-
-    /// `text` as a JSON string literal (RFC 8259 §7): quote, backslash and control characters escaped.
-    static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
     }
 }

@@ -1,0 +1,21 @@
+/// `text` as a JSON string literal (RFC 8259 §7): quote, backslash and control characters escaped.
+///
+/// The one escaper behind every JSON the package writes by hand (safetensors headers, reports,
+/// benchmark records), where key order or layout must be controlled.
+package func jsonStringLiteral(_ text: String) -> String {
+    var result = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": result += "\\\""
+        case "\\": result += "\\\\"
+        case "\n": result += "\\n"
+        case "\r": result += "\\r"
+        case "\t": result += "\\t"
+        case _ where scalar.value < 0x20:
+            let hex = String(scalar.value, radix: 16)
+            result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        default: result.unicodeScalars.append(scalar)
+        }
+    }
+    return result + "\""
+}
