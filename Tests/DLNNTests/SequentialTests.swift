@@ -1,6 +1,18 @@
 import Testing
 @testable import DLNN
 
+/// A layer without parameters that counts its backward passes.
+private final class CountingIdentity: Layer {
+    var isTraining = true
+    var backwardCount = 0
+    func forward(_ input: Tensor) -> Tensor { input }
+    func backward(_ outputGradient: Tensor) -> Tensor {
+        backwardCount += 1
+        return outputGradient
+    }
+    func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
+}
+
 /// A layer y = a·x with one scalar parameter a, to test containers without the real layers.
 private final class ScaleLayer: Layer {
     let scale: Parameter
@@ -45,5 +57,19 @@ private final class ScaleLayer: Layer {
         let model = Sequential(Sequential(inner))
         model.setTraining(false)
         #expect(inner.isTraining == false)
+    }
+
+    @Test func parameterGradientsSkipTheLayersInFrontOfTheFirstParameter() {
+        let (front, middle) = (CountingIdentity(), CountingIdentity())
+        let (first, second) = (ScaleLayer(2), ScaleLayer(3))
+        let model = Sequential(front, first, middle, second)
+        let input = Tensor([1, -2, 0.5]), outputGradient = Tensor([0.3, 0.1, -1])
+        expectParameterGradientsMatchBackward(of: model, input: input, outputGradient: outputGradient)
+        #expect(front.backwardCount == 1 && middle.backwardCount == 2)
+        // Without parameters there is nothing to do.
+        let empty = Sequential(CountingIdentity())
+        _ = empty.forward(input)
+        empty.accumulateParameterGradients(outputGradient)
+        #expect((empty.layers[0] as? CountingIdentity)?.backwardCount == 0)
     }
 }

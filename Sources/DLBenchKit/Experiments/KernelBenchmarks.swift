@@ -261,7 +261,7 @@ final class TrainingStep {
     func run() -> Float {
         optimizer.zeroGradients()
         let (value, gradient) = loss.loss(model.forward(input), labels: labels)
-        _ = model.backward(gradient)
+        model.accumulateParameterGradients(gradient)
         optimizer.step()
         return value
     }

@@ -19,21 +19,22 @@ public struct ConvolutionGeometry: Equatable, Sendable {
         return padded < span ? 0 : (padded - span) / stride + 1
     }
 
-    /// Creates the geometry for `channels`×`height`×`width` images; stops with a message naming
-    /// every size when the output would be empty or a size is not positive.
+    /// Creates the geometry for `channels`×`height`×`width` images; stops with a message that starts
+    /// with `operation` and names every size when the output would be empty or a size is not positive.
+    /// `operation` is evaluated only then, so a layer can pass its description at no cost per call.
     public init(
         channels: Int, height: Int, width: Int,
         kernel: (height: Int, width: Int),
         stride: (height: Int, width: Int) = (1, 1),
         padding: (height: Int, width: Int) = (0, 0),
         dilation: (height: Int, width: Int) = (1, 1),
-        operation: String = "convolution"
+        operation: @autoclosure () -> String = "convolution"
     ) {
         require(
             kernel.height > 0 && kernel.width > 0 && stride.height > 0 && stride.width > 0
                 && dilation.height > 0 && dilation.width > 0 && padding.height >= 0 && padding.width >= 0
                 && channels > 0,
-            "\(operation): channels \(channels), kernel \(kernel), stride \(stride) and dilation \(dilation) must be positive, padding \(padding) non-negative"
+            "\(operation()): channels \(channels), kernel \(kernel), stride \(stride) and dilation \(dilation) must be positive, padding \(padding) non-negative"
         )
         self.channels = channels
         (inputHeight, inputWidth) = (height, width)
@@ -47,7 +48,7 @@ public struct ConvolutionGeometry: Equatable, Sendable {
             input: width, kernel: kernel.width, stride: stride.width, padding: padding.width, dilation: dilation.width)
         require(
             outputHeight > 0 && outputWidth > 0,
-            "\(operation): input \(height)×\(width) with kernel \(kernel.height)×\(kernel.width), stride \(stride), padding \(padding), dilation \(dilation) gives an empty \(outputHeight)×\(outputWidth) output"
+            "\(operation()): input \(height)×\(width) with kernel \(kernel.height)×\(kernel.width), stride \(stride), padding \(padding), dilation \(dilation) gives an empty \(outputHeight)×\(outputWidth) output"
         )
     }
 

@@ -26,13 +26,14 @@ extension Tensor {
     /// The same elements with a new shape; one extent may be -1 and is then inferred. Never copies.
     public func reshaped(_ newShape: [Int]) -> Tensor {
         var resolved = newShape
-        let inferred = newShape.indices.filter { newShape[$0] == -1 }
+        // Found without building arrays: a reshape costs no allocation.
+        let inferredAxis = newShape.firstIndex(of: -1)
         require(
-            inferred.count <= 1 && newShape.allSatisfy({ $0 >= -1 }),
+            newShape.allSatisfy({ $0 >= -1 }) && newShape.lastIndex(of: -1) == inferredAxis,
             "reshape: \(describe(shape)) → \(describe(newShape)): at most one extent may be -1 and none may be below it"
         )
-        if let axis = inferred.first {
-            let known = newShape.filter { $0 != -1 }.reduce(1, *)
+        if let axis = inferredAxis {
+            let known = -Tensor.elementCount(of: newShape)
             require(
                 known > 0 && count % known == 0,
                 "reshape: \(describe(shape)) → \(describe(newShape)): \(count) elements cannot fill the known extents"

@@ -77,6 +77,13 @@ public struct Tensor: Sendable {
         if shape != newShape { shape = newShape }
     }
 
+    /// `resize(to: [rows, columns])` that builds no shape array when the shape is already that,
+    /// for hot paths that must not allocate.
+    public mutating func resize(rows: Int, columns: Int) {
+        if shape.count == 2 && shape[0] == rows && shape[1] == columns { return }
+        resize(to: [rows, columns])
+    }
+
     /// Sets every element to `value`, keeping the shape.
     public mutating func fill(with value: Float) {
         withUnsafeMutableBufferPointer { buffer in

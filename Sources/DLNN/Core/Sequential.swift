@@ -3,13 +3,14 @@
 /// Children are named by position (`0`, `1`, …), as in PyTorch's `nn.Sequential`, unless
 /// created with `init(named:)`.
 public final class Sequential: Layer {
-    public private(set) var layers: [any Layer]
+    public let layers: [any Layer]
     private let names: [String]
+    /// The first layer that has parameters: the layers in front of it need no gradient at all.
+    private let firstLayerWithParameters: Int?
     public var isTraining = true
 
-    public init(_ layers: [any Layer]) {
-        self.layers = layers
-        self.names = layers.indices.map(String.init)
+    public convenience init(_ layers: [any Layer]) {
+        self.init(named: layers.enumerated().map { (String($0.offset), $0.element) })
     }
 
     public convenience init(_ layers: any Layer...) {
@@ -21,6 +22,7 @@ public final class Sequential: Layer {
         require(Set(layers.map(\.0)).count == layers.count, "Sequential: child names must be unique, got \(layers.map(\.0))")
         self.layers = layers.map(\.1)
         self.names = layers.map(\.0)
+        firstLayerWithParameters = self.layers.firstIndex { !$0.allParameters.isEmpty }
     }
 
     public var children: [(name: String, layer: any Layer)] {
@@ -37,6 +39,16 @@ public final class Sequential: Layer {
         var gradient = outputGradient
         for layer in layers.reversed() { gradient = layer.backward(gradient) }
         return gradient
+    }
+
+    /// Runs `backward(_:)` from the last layer down to the first layer with parameters, which
+    /// accumulates its parameter gradients without computing its input gradient; the layers in
+    /// front of it (`Flatten`, say) are not visited.
+    public func accumulateParameterGradients(_ outputGradient: Tensor) {
+        guard let first = firstLayerWithParameters else { return }
+        var gradient = outputGradient
+        for layer in layers[(first + 1)...].reversed() { gradient = layer.backward(gradient) }
+        layers[first].accumulateParameterGradients(gradient)
     }
 
     public func outputShape(for inputShape: [Int]) -> [Int] {

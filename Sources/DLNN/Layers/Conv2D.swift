@@ -8,12 +8,15 @@
 /// bias [Cout], output [N, Cout, Ho, Wo] with Ho, Wo from `ConvolutionGeometry`. `groups` = G
 /// splits the channels into G independent convolutions; G = Cin = Cout is a depthwise convolution.
 ///
-/// Forward: im2col writes the whole batch into one column matrix X [Cin·kh·kw, N·Ho·Wo]; per group,
-/// one GEMM Y_g = W_g [Cout/G, Cin/G·kh·kw] · X_g gives Y [Cout, N·Ho·Wo], which is scattered to
-/// NCHW while adding the bias. A single GEMM over the batch keeps BLAS efficient on the small
-/// feature maps of deep layers, where per-image products are thin. A 1×1 convolution with stride 1
-/// and no padding skips im2col: each image [Cin, H·W] already is its column matrix, so it runs one
-/// GEMM per image and group straight into the output.
+/// Forward: the batch is cut into chunks of images whose column matrix X [Cin·kh·kw, n·Ho·Wo]
+/// (im2col) holds about a million floats, so it is still in cache when the GEMM reads it; per group,
+/// one GEMM Y_g = W_g [Cout/G, Cin/G·kh·kw] · X_g gives the chunk's outputs, scattered to NCHW while
+/// adding the bias (a chunk of one image is written in place). Deep layers get one image per
+/// chunk, whose products are already large; small early layers get many, so their GEMMs are not
+/// thin. Backward recomputes each chunk's columns instead of keeping the whole batch's (which for
+/// a VGG layer at batch 32 is 75 MB of memory traffic to write and read back). A 1×1 convolution
+/// with stride 1 and no padding skips im2col: each image [Cin, H·W] already is its column matrix,
+/// so it runs one GEMM per image and group straight into the output.
 ///
 /// Weights start from `weightInitializer` (default `.heNormal`, σ = √(2 / (Cin/G·kh·kw))); the bias
 /// starts at zero. A frozen parameter (`isTrainable == false`) gets no gradient.
@@ -38,17 +41,20 @@ public final class Conv2D: Layer {
     public let bias: Parameter?
     public var isTraining = true
 
-    /// The geometry and batch size of the last forward pass.
+    /// The input shape, geometry, output shape and chunk size of the last forward pass,
+    /// recomputed only when the input shape changes (so that a training step builds no arrays).
+    private var inputShape: [Int] = []
     private var geometry: ConvolutionGeometry?
-    private var batchSize = 0
-    /// The last input, kept by the 1×1 path only (the general path keeps its columns instead,
-    /// so it does not hold on to the previous layer's output).
-    private var input = Tensor.zeros([0, 0, 0, 0])
-    /// X [Cin·kh·kw, N·Ho·Wo], kept for the weight gradient.
+    private var lastOutputShape: [Int] = []
+    private var imagesPerChunk = 1
+    /// The last input, kept until `backward` has used it (then released, so that the layer before
+    /// can overwrite its output buffer in the next step without a copy).
+    private var input: Tensor?
+    /// X [Cin·kh·kw, n·Ho·Wo] of one chunk of n images.
     private var columns = Tensor.zeros([0, 0])
-    /// [Cout, N·Ho·Wo]: the product W·X in forward, the gathered output gradient in backward.
+    /// [Cout, n·Ho·Wo]: a chunk's product W·X in forward, its gathered output gradient in backward.
     private var outputMatrix = Tensor.zeros([0, 0])
-    /// ∂L/∂X [Cin·kh·kw, N·Ho·Wo].
+    /// ∂L/∂X [Cin·kh·kw, n·Ho·Wo] of one chunk.
     private var columnGradient = Tensor.zeros([0, 0])
     private var output = Tensor.zeros([0, 0, 0, 0])
     private var inputGradient = Tensor.zeros([0, 0, 0, 0])
@@ -141,19 +147,28 @@ public final class Conv2D: Layer {
 
     // MARK: Forward and backward
 
+    /// The floats a chunk's column matrix should hold: about 4 MB, which stays in a core's
+    /// share of the cache between im2col and the GEMM.
+    private static let chunkColumnBudget = 1 << 20
+
     /// y [N, Cout, Ho, Wo] from x [N, Cin, H, W]; see the type's documentation for the GEMMs.
     public func forward(_ input: Tensor) -> Tensor {
-        let g = geometry(for: input.shape)
-        geometry = g
+        if input.shape != inputShape || geometry == nil {
+            let g = geometry(for: input.shape)
+            geometry = g
+            inputShape = input.shape
+            lastOutputShape = [input.shape[0], outputChannels, g.outputHeight, g.outputWidth]
+            imagesPerChunk = max(1, min(input.shape[0], Self.chunkColumnBudget / (g.patchSize * g.outputPlaneSize)))
+        }
+        let g = geometry!
+        self.input = input
         let batch = input.shape[0]
-        batchSize = batch
         let plane = g.outputPlaneSize
-        output.resize(to: [batch, outputChannels, g.outputHeight, g.outputWidth])
+        output.resize(to: lastOutputShape)
         let (groupOutputs, groupPatch) = (outputChannels / groups, g.patchSize / groups)
         guard batch > 0 else { return output }
 
         if isPointwise {
-            self.input = input
             // y_{n,g} [Cout/G, H·W] = W_g [Cout/G, Cin/G] · x_{n,g} [Cin/G, H·W] + b, the bias prefilled (β = 1).
             output.withUnsafeMutableBufferPointer { y in
                 fillPlanes(y.baseAddress!, batch: batch, plane: plane)
@@ -174,42 +189,40 @@ public final class Conv2D: Layer {
             return output
         }
 
-        // X [Cin·kh·kw, N·Ho·Wo]: image n fills columns n·Ho·Wo ..< (n+1)·Ho·Wo.
-        let columnCount = batch * plane
-        columns.resize(to: [g.patchSize, columnCount])
-        input.withUnsafeBufferPointer { x in
-            columns.withUnsafeMutableBufferPointer { X in
-                for n in 0..<batch {
-                    Im2Col.im2col(
-                        image: x.baseAddress! + n * g.inputImageSize, geometry: g,
-                        columns: X.baseAddress! + n * plane, rowStride: columnCount)
-                }
-            }
-        }
-        // Y_g [Cout/G, N·Ho·Wo] = W_g [Cout/G, Cin/G·kh·kw] · X_g [Cin/G·kh·kw, N·Ho·Wo].
-        outputMatrix.resize(to: [outputChannels, columnCount])
-        weight.value.withUnsafeBufferPointer { w in
-            columns.withUnsafeBufferPointer { X in
-                outputMatrix.withUnsafeMutableBufferPointer { Y in
-                    for group in 0..<groups {
-                        BLAS.gemm(
-                            transposeA: false, transposeB: false, m: groupOutputs, n: columnCount, k: groupPatch,
-                            a: w.baseAddress! + group * groupOutputs * groupPatch, lda: groupPatch,
-                            b: X.baseAddress! + group * groupPatch * columnCount, ldb: columnCount,
-                            c: Y.baseAddress! + group * groupOutputs * columnCount, ldc: columnCount)
-                    }
-                }
-            }
-        }
-        // y[n, o, :] = Y[o, n·Ho·Wo ..< (n+1)·Ho·Wo] + b[o].
-        outputMatrix.withUnsafeBufferPointer { Y in
+        for first in Swift.stride(from: 0, to: batch, by: imagesPerChunk) {
+            let images = first..<min(first + imagesPerChunk, batch)
+            let columnCount = images.count * plane
+            writeColumns(of: images, from: input, geometry: g)
+            // A single image's Y [Cout, Ho·Wo] is its NCHW output: write it there, onto the bias.
+            let inPlace = images.count == 1
+            if !inPlace { outputMatrix.resize(rows: outputChannels, columns: columnCount) }
             output.withUnsafeMutableBufferPointer { y in
-                for o in 0..<outputChannels {
-                    let b = bias?.value.scalars[o] ?? 0
-                    for n in 0..<batch {
-                        let source = Y.baseAddress! + o * columnCount + n * plane
-                        let destination = y.baseAddress! + (n * outputChannels + o) * plane
-                        for p in 0..<plane { destination[p] = source[p] + b }
+                let imageOutput = y.baseAddress! + first * outputChannels * plane
+                if inPlace { fillPlanes(imageOutput, batch: 1, plane: plane) }
+                outputMatrix.withUnsafeMutableBufferPointer { chunkOutput in
+                    let Y = inPlace ? imageOutput : chunkOutput.baseAddress!
+                    // Y_g [Cout/G, n·Ho·Wo] = W_g [Cout/G, Cin/G·kh·kw] · X_g [Cin/G·kh·kw, n·Ho·Wo].
+                    weight.value.withUnsafeBufferPointer { w in
+                        columns.withUnsafeBufferPointer { X in
+                            for group in 0..<groups {
+                                BLAS.gemm(
+                                    transposeA: false, transposeB: false, m: groupOutputs, n: columnCount, k: groupPatch,
+                                    a: w.baseAddress! + group * groupOutputs * groupPatch, lda: groupPatch,
+                                    b: X.baseAddress! + group * groupPatch * columnCount, ldb: columnCount,
+                                    beta: inPlace ? 1 : 0, c: Y + group * groupOutputs * columnCount, ldc: columnCount)
+                            }
+                        }
+                    }
+                    guard !inPlace else { return }
+                    // y[n, o, :] = Y[o, (n − first)·Ho·Wo ..< (n − first + 1)·Ho·Wo] + b[o].
+                    let Yc = UnsafePointer(chunkOutput.baseAddress!)
+                    for o in 0..<outputChannels {
+                        let b = bias?.value.scalars[o] ?? 0
+                        for n in images {
+                            let source = Yc + o * columnCount + (n - first) * plane
+                            let destination = y.baseAddress! + (n * outputChannels + o) * plane
+                            for p in 0..<plane { destination[p] = source[p] + b }
+                        }
                     }
                 }
             }
@@ -217,20 +230,36 @@ public final class Conv2D: Layer {
         return output
     }
 
-    /// With G = ∂L/∂y as a matrix [Cout, N·Ho·Wo] and X the forward columns, per group:
+    /// With G = ∂L/∂y as a matrix [Cout, N·Ho·Wo] and X the columns, per group and chunk:
     /// ∂L/∂W_g += G_g·X_gᵀ (GEMM, β = 1), ∂L/∂X_g = W_gᵀ·G_g, then col2im adds ∂L/∂X into ∂L/∂x;
     /// ∂L/∂b[o] += Σ_{n,i,j} G[n, o, i, j]. The 1×1 path does the same per image without im2col.
     public func backward(_ outputGradient: Tensor) -> Tensor {
-        guard let g = geometry else { fatalError("\(summaryName).backward: called before forward") }
-        let batch = batchSize
+        propagate(outputGradient, computingInputGradient: true)
+        return inputGradient
+    }
+
+    /// ∂L/∂W and ∂L/∂b as in `backward(_:)`, without the GEMM and col2im for ∂L/∂x.
+    public func accumulateParameterGradients(_ outputGradient: Tensor) {
+        propagate(outputGradient, computingInputGradient: false)
+    }
+
+    private func propagate(_ outputGradient: Tensor, computingInputGradient: Bool) {
+        guard let g = geometry, let input else {
+            fatalError("\(summaryName).backward: called without a forward pass before it")
+        }
+        self.input = nil
+        let batch = inputShape[0]
         let plane = g.outputPlaneSize
         require(
-            outputGradient.shape == [batch, outputChannels, g.outputHeight, g.outputWidth],
+            outputGradient.shape == output.shape,
             "\(summaryName).backward: output gradient \(describe(outputGradient.shape)): expected \(describe(output.shape))")
         let (groupOutputs, groupPatch) = (outputChannels / groups, g.patchSize / groups)
         if let bias, bias.isTrainable { accumulateBiasGradient(bias, from: outputGradient, batch: batch, plane: plane) }
-        inputGradient.resize(to: [batch, inputChannels, g.inputHeight, g.inputWidth])
-        guard batch > 0 else { return inputGradient }
+        if computingInputGradient {
+            inputGradient.resize(to: inputShape)
+            inputGradient.fill(with: 0)
+        }
+        guard batch > 0, weight.isTrainable || computingInputGradient else { return }
 
         if isPointwise {
             outputGradient.withUnsafeBufferPointer { dy in
@@ -250,6 +279,7 @@ public final class Conv2D: Layer {
                             }
                         }
                     }
+                    guard computingInputGradient else { return }
                     // dx_{n,g} [Cin/G, H·W] = W_gᵀ [Cin/G, Cout/G] · dy_{n,g} [Cout/G, H·W].
                     weight.value.withUnsafeBufferPointer { w in
                         inputGradient.withUnsafeMutableBufferPointer { dx in
@@ -266,63 +296,85 @@ public final class Conv2D: Layer {
                     }
                 }
             }
-            return inputGradient
+            return
         }
 
-        // G [Cout, N·Ho·Wo]: G[o, n·Ho·Wo + p] = dy[n, o, p].
-        let columnCount = batch * plane
-        outputMatrix.resize(to: [outputChannels, columnCount])
-        outputGradient.withUnsafeBufferPointer { dy in
-            outputMatrix.withUnsafeMutableBufferPointer { G in
-                for n in 0..<batch {
-                    for o in 0..<outputChannels {
-                        (G.baseAddress! + o * columnCount + n * plane)
-                            .update(from: dy.baseAddress! + (n * outputChannels + o) * plane, count: plane)
-                    }
-                }
-            }
-        }
-        columnGradient.resize(to: [g.patchSize, columnCount])
-        outputMatrix.withUnsafeBufferPointer { G in
-            let G = G.baseAddress!
-            if weight.isTrainable {
-                // ∂L/∂W_g [Cout/G, Cin/G·kh·kw] += G_g [Cout/G, N·Ho·Wo] · X_gᵀ.
-                columns.withUnsafeBufferPointer { X in
-                    weight.gradient.withUnsafeMutableBufferPointer { dw in
-                        for group in 0..<groups {
-                            BLAS.gemm(
-                                transposeA: false, transposeB: true, m: groupOutputs, n: groupPatch, k: columnCount,
-                                a: G + group * groupOutputs * columnCount, lda: columnCount,
-                                b: X.baseAddress! + group * groupPatch * columnCount, ldb: columnCount,
-                                beta: 1, c: dw.baseAddress! + group * groupOutputs * groupPatch, ldc: groupPatch)
+        for first in Swift.stride(from: 0, to: batch, by: imagesPerChunk) {
+            let images = first..<min(first + imagesPerChunk, batch)
+            let columnCount = images.count * plane
+            // G [Cout, n·Ho·Wo]: G[o, (n − first)·Ho·Wo + p] = dy[n, o, p]; one image's is its dy block.
+            let inPlace = images.count == 1
+            if !inPlace {
+                outputMatrix.resize(rows: outputChannels, columns: columnCount)
+                outputGradient.withUnsafeBufferPointer { dy in
+                    outputMatrix.withUnsafeMutableBufferPointer { G in
+                        for n in images {
+                            for o in 0..<outputChannels {
+                                (G.baseAddress! + o * columnCount + (n - first) * plane)
+                                    .update(from: dy.baseAddress! + (n * outputChannels + o) * plane, count: plane)
+                            }
                         }
                     }
                 }
             }
-            // ∂L/∂X_g [Cin/G·kh·kw, N·Ho·Wo] = W_gᵀ · G_g.
-            weight.value.withUnsafeBufferPointer { w in
-                columnGradient.withUnsafeMutableBufferPointer { dX in
-                    for group in 0..<groups {
-                        BLAS.gemm(
-                            transposeA: true, transposeB: false, m: groupPatch, n: columnCount, k: groupOutputs,
-                            a: w.baseAddress! + group * groupOutputs * groupPatch, lda: groupPatch,
-                            b: G + group * groupOutputs * columnCount, ldb: columnCount,
-                            c: dX.baseAddress! + group * groupPatch * columnCount, ldc: columnCount)
+            if weight.isTrainable { writeColumns(of: images, from: input, geometry: g) }
+            if computingInputGradient { columnGradient.resize(rows: g.patchSize, columns: columnCount) }
+            outputGradient.withUnsafeBufferPointer { dy in
+                outputMatrix.withUnsafeBufferPointer { chunkGradient in
+                    let G = inPlace ? dy.baseAddress! + first * outputChannels * plane : chunkGradient.baseAddress!
+                    if weight.isTrainable {
+                        // ∂L/∂W_g [Cout/G, Cin/G·kh·kw] += G_g [Cout/G, n·Ho·Wo] · X_gᵀ.
+                        columns.withUnsafeBufferPointer { X in
+                            weight.gradient.withUnsafeMutableBufferPointer { dw in
+                                for group in 0..<groups {
+                                    BLAS.gemm(
+                                        transposeA: false, transposeB: true, m: groupOutputs, n: groupPatch, k: columnCount,
+                                        a: G + group * groupOutputs * columnCount, lda: columnCount,
+                                        b: X.baseAddress! + group * groupPatch * columnCount, ldb: columnCount,
+                                        beta: 1, c: dw.baseAddress! + group * groupOutputs * groupPatch, ldc: groupPatch)
+                                }
+                            }
+                        }
+                    }
+                    guard computingInputGradient else { return }
+                    // ∂L/∂X_g [Cin/G·kh·kw, n·Ho·Wo] = W_gᵀ · G_g, folded back onto ∂L/∂x by col2im.
+                    weight.value.withUnsafeBufferPointer { w in
+                        columnGradient.withUnsafeMutableBufferPointer { dX in
+                            for group in 0..<groups {
+                                BLAS.gemm(
+                                    transposeA: true, transposeB: false, m: groupPatch, n: columnCount, k: groupOutputs,
+                                    a: w.baseAddress! + group * groupOutputs * groupPatch, lda: groupPatch,
+                                    b: G + group * groupOutputs * columnCount, ldb: columnCount,
+                                    c: dX.baseAddress! + group * groupPatch * columnCount, ldc: columnCount)
+                            }
+                            inputGradient.withUnsafeMutableBufferPointer { dx in
+                                for n in images {
+                                    Im2Col.col2im(
+                                        columns: dX.baseAddress! + (n - first) * plane, rowStride: columnCount, geometry: g,
+                                        image: dx.baseAddress! + n * g.inputImageSize)
+                                }
+                            }
+                        }
                     }
                 }
             }
         }
-        inputGradient.fill(with: 0)
-        columnGradient.withUnsafeBufferPointer { dX in
-            inputGradient.withUnsafeMutableBufferPointer { dx in
-                for n in 0..<batch {
-                    Im2Col.col2im(
-                        columns: dX.baseAddress! + n * plane, rowStride: columnCount, geometry: g,
-                        image: dx.baseAddress! + n * g.inputImageSize)
+    }
+
+    /// Writes the column matrix of `images` of `input` into `columns` [Cin·kh·kw, n·Ho·Wo], image
+    /// `first + k` in columns k·Ho·Wo ..< (k+1)·Ho·Wo.
+    private func writeColumns(of images: Range<Int>, from input: Tensor, geometry g: ConvolutionGeometry) {
+        let columnCount = images.count * g.outputPlaneSize
+        columns.resize(rows: g.patchSize, columns: columnCount)
+        input.withUnsafeBufferPointer { x in
+            columns.withUnsafeMutableBufferPointer { X in
+                for n in images {
+                    Im2Col.im2col(
+                        image: x.baseAddress! + n * g.inputImageSize, geometry: g,
+                        columns: X.baseAddress! + (n - images.lowerBound) * g.outputPlaneSize, rowStride: columnCount)
                 }
             }
         }
-        return inputGradient
     }
 
     // MARK: Bias
@@ -348,10 +400,7 @@ public final class Conv2D: Layer {
             bias.gradient.withUnsafeMutableBufferPointer { db in
                 for n in 0..<batch {
                     for o in 0..<outputChannels {
-                        let source = dy.baseAddress! + (n * outputChannels + o) * plane
-                        var sum: Float = 0
-                        for p in 0..<plane { sum += source[p] }
-                        db[o] += sum
+                        db[o] += vectorSum(dy.baseAddress! + (n * outputChannels + o) * plane, count: plane)
                     }
                 }
             }

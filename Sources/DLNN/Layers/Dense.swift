@@ -17,7 +17,8 @@ public final class Dense: Layer {
     public let bias: Parameter?
     public var isTraining = true
 
-    private var input = Tensor.zeros([0, 0])
+    /// x of the last forward pass, until `backward` has used it.
+    private var input: Tensor?
     private var output = Tensor.zeros([0, 0])
     private var inputGradient = Tensor.zeros([0, 0])
 
@@ -39,10 +40,15 @@ public final class Dense: Layer {
     public var summaryName: String { "Dense(\(inputSize) → \(outputSize)\(bias == nil ? ", no bias" : ""))" }
 
     public func outputShape(for inputShape: [Int]) -> [Int] {
+        requireValidInput(inputShape)
+        return [inputShape[0], outputSize]
+    }
+
+    /// Stops with a message naming the layer and the shape unless it is [N, in].
+    private func requireValidInput(_ inputShape: [Int]) {
         requireInput(
             inputShape.count == 2 && inputShape[1] == inputSize,
             "input \(describe(inputShape)): expected [N, \(inputSize)]\(inputShape.count > 2 ? " (use Flatten first)" : "")")
-        return [inputShape[0], outputSize]
     }
 
     /// 2·N·in·out for the product, N·out for the bias.
@@ -53,9 +59,10 @@ public final class Dense: Layer {
 
     /// y [N, out] = x [N, in]·Wᵀ + b: every row of y starts as b, then one GEMM adds x·Wᵀ (β = 1).
     public func forward(_ input: Tensor) -> Tensor {
-        output.resize(to: outputShape(for: input.shape))
-        self.input = input
+        requireValidInput(input.shape)
         let rows = input.shape[0]
+        output.resize(rows: rows, columns: outputSize)
+        self.input = input
         if let bias {
             bias.value.withUnsafeBufferPointer { b in
                 output.withUnsafeMutableBufferPointer { y in
@@ -72,23 +79,38 @@ public final class Dense: Layer {
     /// With g = ∂L/∂y [N, out]: ∂L/∂W [out, in] += gᵀ·x (GEMM, β = 1), ∂L/∂b [out] += Σₙ gₙ,
     /// and ∂L/∂x [N, in] = g·W.
     public func backward(_ outputGradient: Tensor) -> Tensor {
+        let rows = accumulateGradients(outputGradient)
+        inputGradient.resize(rows: rows, columns: inputSize)
+        gemm(outputGradient, weight.value, into: &inputGradient)
+        return inputGradient
+    }
+
+    /// ∂L/∂W and ∂L/∂b as in `backward(_:)`, without the GEMM for ∂L/∂x.
+    public func accumulateParameterGradients(_ outputGradient: Tensor) {
+        _ = accumulateGradients(outputGradient)
+    }
+
+    /// Adds gᵀ·x into ∂L/∂W and Σₙ gₙ into ∂L/∂b, then lets go of x (so that the layer before can
+    /// overwrite its output buffer in the next step without a copy); returns N.
+    private func accumulateGradients(_ outputGradient: Tensor) -> Int {
+        guard let input else { fatalError("\(summaryName).backward: called without a forward pass before it") }
+        let rows = input.shape[0]
         require(
-            outputGradient.shape == [input.shape[0], outputSize],
-            "\(summaryName).backward: output gradient \(describe(outputGradient.shape)): expected [\(input.shape[0]), \(outputSize)]")
+            outputGradient.shape.count == 2 && outputGradient.shape[0] == rows && outputGradient.shape[1] == outputSize,
+            "\(summaryName).backward: output gradient \(describe(outputGradient.shape)): expected [\(rows), \(outputSize)]")
         if weight.isTrainable {
             gemm(outputGradient, input, into: &weight.gradient, transposeA: true, beta: 1)
         }
         if let bias, bias.isTrainable {
             outputGradient.withUnsafeBufferPointer { g in
                 bias.gradient.withUnsafeMutableBufferPointer { db in
-                    for n in 0..<input.shape[0] {
+                    for n in 0..<rows {
                         BLAS.axpy(count: outputSize, alpha: 1, x: g.baseAddress! + n * outputSize, y: db.baseAddress!)
                     }
                 }
             }
         }
-        inputGradient.resize(to: input.shape)
-        gemm(outputGradient, weight.value, into: &inputGradient)
-        return inputGradient
+        self.input = nil
+        return rows
     }
 }

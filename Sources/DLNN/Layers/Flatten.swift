@@ -5,7 +5,10 @@
 public final class Flatten: Layer {
     public var isTraining = true
 
+    /// The shapes of the last forward pass, recomputed only when the input shape changes (a
+    /// training step then builds no shape arrays).
     private var inputShape: [Int] = []
+    private var flatShape: [Int] = []
 
     /// Creates a flattening layer.
     public init() {}
@@ -19,9 +22,11 @@ public final class Flatten: Layer {
 
     /// y [N, d₁·d₂·…] from x [N, d₁, d₂, …], sharing x's storage.
     public func forward(_ input: Tensor) -> Tensor {
-        let shape = outputShape(for: input.shape)
-        inputShape = input.shape
-        return input.reshaped(shape)
+        if input.shape != inputShape || flatShape.isEmpty {
+            flatShape = outputShape(for: input.shape)
+            inputShape = input.shape
+        }
+        return input.reshaped(flatShape)
     }
 
     /// ∂L/∂x: ∂L/∂y [N, d₁·d₂·…] reshaped to [N, d₁, d₂, …].

@@ -105,16 +105,22 @@ public final class Trainer {
             topFiveAccuracy: Double(topFiveHits) / Double(count), confusion: confusion, sampleCount: dataset.count)
     }
 
+    /// Forward, loss and backward on a batch: the batch's mean loss and its correct predictions.
+    /// A function of its own so that the logits and the loss's gradient are released when it
+    /// returns, before the next step writes those buffers again (no copy-on-write copies).
+    private func accumulateGradients(images: Tensor, labels: [Int]) -> (loss: Float, hits: Int) {
+        let logits = model.forward(images)
+        let (value, gradient) = loss.loss(logits, labels: labels)
+        model.accumulateParameterGradients(gradient)
+        return (value, Metrics.topKHits(logits: logits, labels: labels, k: 1))
+    }
+
     /// One optimizer step on a batch; returns the batch's mean loss (penalty included) and its correct predictions.
     public func trainStep(images: Tensor, labels: [Int]) throws -> (loss: Float, hits: Int) {
         let step = optimizer.stepCount + 1
         if let schedule { optimizer.learningRate = schedule.learningRate(at: optimizer.stepCount) }
         optimizer.zeroGradients()
-        let logits = model.forward(images)
-        var (value, gradient) = loss.loss(logits, labels: labels)
-        let hits = Metrics.topKHits(logits: logits, labels: labels, k: 1)
-        _ = model.backward(gradient)
-        gradient = Tensor.zeros([0])  // release the loss's workspace before the next step reuses it
+        var (value, hits) = accumulateGradients(images: images, labels: labels)
         if let penalty = configuration.weightPenalty {
             value += penalty.apply(to: optimizer.parameterGroups.flatMap(\.parameters))
         }

@@ -89,10 +89,46 @@ import Testing
         let outputGradient = randomInput(output.shape, seed: 5)
         let inputGradient = layer.backward(outputGradient)
         let once = layer.allParameters.map(\.gradient)
+        _ = layer.forward(randomInput([2, 2, 4, 4], seed: 4))
         #expect(layer.backward(outputGradient) == inputGradient)
         for (parameter, single) in zip(layer.allParameters, once) {
             #expect(relativeError(doubles(parameter.gradient), doubles(single * 2)) < 1e-6)
         }
+    }
+
+    /// Large images put fewer images in a chunk than the batch holds (here 7 + 3, and one image per
+    /// chunk, written in place): outputs and gradients must equal those of one image at a time.
+    @Test(arguments: [(1, 128), (16, 96)])
+    func chunkedBatchMatchesSingleImages(inputChannels: Int, size: Int) {
+        var generator = SeededGenerator(seed: 11)
+        let layer = Conv2D(inputChannels: inputChannels, outputChannels: 4, kernelSize: 3, padding: 1, generator: &generator)
+        randomizeParameters(of: layer, seed: 12)
+        let batch = inputChannels == 1 ? 10 : 2
+        let input = randomInput([batch, inputChannels, size, size], seed: 13)
+        let outputGradient = randomInput([batch, 4, size, size], seed: 14)
+        let output = layer.forward(input)
+        let inputGradient = layer.backward(outputGradient)
+        let parameterGradients = layer.allParameters.map(\.gradient)
+        layer.zeroGradients()
+        for n in 0..<batch {
+            let image = layer.forward(input.slice(batch: n..<(n + 1)))
+            #expect(relativeError(doubles(image), doubles(output.slice(batch: n..<(n + 1)))) < 1e-6)
+            let imageGradient = layer.backward(outputGradient.slice(batch: n..<(n + 1)))
+            #expect(relativeError(doubles(imageGradient), doubles(inputGradient.slice(batch: n..<(n + 1)))) < 1e-6)
+        }
+        for (parameter, expected) in zip(layer.allParameters, parameterGradients) {
+            #expect(relativeError(doubles(parameter.gradient), doubles(expected)) < 1e-5)
+        }
+    }
+
+    /// `accumulateParameterGradients` gives `backward`'s parameter gradients, on both paths.
+    @Test(arguments: [1, 3])
+    func parameterGradientsWithoutInputGradient(kernelSize: Int) {
+        var generator = SeededGenerator(seed: 15)
+        let layer = Conv2D(inputChannels: 3, outputChannels: 4, kernelSize: kernelSize, generator: &generator)
+        let input = randomInput([3, 3, 6, 6], seed: 16)
+        expectParameterGradientsMatchBackward(
+            of: layer, input: input, outputGradient: randomInput(layer.outputShape(for: input.shape), seed: 17))
     }
 
     @Test(arguments: [1, 3])

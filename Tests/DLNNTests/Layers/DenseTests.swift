@@ -45,10 +45,18 @@ import Testing
         let outputGradient = randomInput([5, 3], seed: 5)
         let inputGradient = layer.backward(outputGradient)
         let once = layer.allParameters.map(\.gradient)
+        _ = layer.forward(randomInput([5, 6], seed: 4))
         #expect(layer.backward(outputGradient) == inputGradient)
         for (parameter, single) in zip(layer.allParameters, once) {
             #expect(relativeError(doubles(parameter.gradient), doubles(single * 2)) < 1e-6)
         }
+    }
+
+    /// `accumulateParameterGradients` gives `backward`'s parameter gradients.
+    @Test func parameterGradientsWithoutInputGradient() {
+        var generator = SeededGenerator(seed: 6)
+        let layer = Dense(inputSize: 6, outputSize: 3, generator: &generator)
+        expectParameterGradientsMatchBackward(of: layer, input: randomInput([5, 6], seed: 7), outputGradient: randomInput([5, 3], seed: 8))
     }
 
     @Test func frozenWeightGetsNoGradient() {

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import DLNN
 
 /// y = tanh(x): a smooth, parameter-free activation for tests of containers and presets,
@@ -80,4 +81,19 @@ func randomizeParameters(of layer: any Layer, seed: UInt64) {
     for parameter in layer.allParameters {
         parameter.value = Tensor.randomNormal(parameter.value.shape, standardDeviation: 0.5, using: &generator)
     }
+}
+
+/// Expects `accumulateParameterGradients` to leave the parameter gradients `backward` leaves,
+/// each after a fresh forward pass on `input`.
+func expectParameterGradientsMatchBackward(
+    of layer: any Layer, input: Tensor, outputGradient: Tensor, sourceLocation: SourceLocation = #_sourceLocation
+) {
+    layer.zeroGradients()
+    _ = layer.forward(input)
+    _ = layer.backward(outputGradient)
+    let expected = layer.allParameters.map(\.gradient)
+    layer.zeroGradients()
+    _ = layer.forward(input)
+    layer.accumulateParameterGradients(outputGradient)
+    #expect(layer.allParameters.map(\.gradient) == expected, sourceLocation: sourceLocation)
 }
