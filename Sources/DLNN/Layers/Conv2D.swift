@@ -50,7 +50,10 @@ public final class Conv2D: Layer {
     /// The last input, kept until `backward` has used it (then released, so that the layer before
     /// can overwrite its output buffer in the next step without a copy).
     private var input: Tensor?
-    /// X [Cin·kh·kw, n·Ho·Wo] of one chunk of n images.
+    /// The chunk workspaces, sized for `imagesPerChunk` images; a chunk of n images uses the first
+    /// rows·n·Ho·Wo elements as a matrix with n·Ho·Wo columns.
+    ///
+    /// X [Cin·kh·kw, n·Ho·Wo]: the columns of one chunk.
     private var columns = Tensor.zeros([0, 0])
     /// [Cout, n·Ho·Wo]: a chunk's product W·X in forward, its gathered output gradient in backward.
     private var outputMatrix = Tensor.zeros([0, 0])
@@ -158,7 +161,10 @@ public final class Conv2D: Layer {
             geometry = g
             inputShape = input.shape
             lastOutputShape = [input.shape[0], outputChannels, g.outputHeight, g.outputWidth]
-            imagesPerChunk = max(1, min(input.shape[0], Self.chunkColumnBudget / (g.patchSize * g.outputPlaneSize)))
+            // As many images as fit the budget, spread evenly over the chunks (64 → 32 + 32, not 53 + 11).
+            let batch = input.shape[0], fitting = max(1, Self.chunkColumnBudget / (g.patchSize * g.outputPlaneSize))
+            let chunkCount = max(1, (batch + fitting - 1) / fitting)
+            imagesPerChunk = max(1, (batch + chunkCount - 1) / chunkCount)
         }
         let g = geometry!
         self.input = input
@@ -189,13 +195,16 @@ public final class Conv2D: Layer {
             return output
         }
 
+        // Sized for a full chunk (the same every step, so no allocation); a smaller last chunk
+        // uses the front of each.
+        columns.resize(rows: g.patchSize, columns: imagesPerChunk * plane)
+        outputMatrix.resize(rows: outputChannels, columns: imagesPerChunk * plane)
         for first in Swift.stride(from: 0, to: batch, by: imagesPerChunk) {
             let images = first..<min(first + imagesPerChunk, batch)
             let columnCount = images.count * plane
             writeColumns(of: images, from: input, geometry: g)
             // A single image's Y [Cout, Ho·Wo] is its NCHW output: write it there, onto the bias.
             let inPlace = images.count == 1
-            if !inPlace { outputMatrix.resize(rows: outputChannels, columns: columnCount) }
             output.withUnsafeMutableBufferPointer { y in
                 let imageOutput = y.baseAddress! + first * outputChannels * plane
                 if inPlace { fillPlanes(imageOutput, batch: 1, plane: plane) }
@@ -299,13 +308,13 @@ public final class Conv2D: Layer {
             return
         }
 
+        if computingInputGradient { columnGradient.resize(rows: g.patchSize, columns: imagesPerChunk * plane) }
         for first in Swift.stride(from: 0, to: batch, by: imagesPerChunk) {
             let images = first..<min(first + imagesPerChunk, batch)
             let columnCount = images.count * plane
             // G [Cout, n·Ho·Wo]: G[o, (n − first)·Ho·Wo + p] = dy[n, o, p]; one image's is its dy block.
             let inPlace = images.count == 1
             if !inPlace {
-                outputMatrix.resize(rows: outputChannels, columns: columnCount)
                 outputGradient.withUnsafeBufferPointer { dy in
                     outputMatrix.withUnsafeMutableBufferPointer { G in
                         for n in images {
@@ -318,7 +327,6 @@ public final class Conv2D: Layer {
                 }
             }
             if weight.isTrainable { writeColumns(of: images, from: input, geometry: g) }
-            if computingInputGradient { columnGradient.resize(rows: g.patchSize, columns: columnCount) }
             outputGradient.withUnsafeBufferPointer { dy in
                 outputMatrix.withUnsafeBufferPointer { chunkGradient in
                     let G = inPlace ? dy.baseAddress! + first * outputChannels * plane : chunkGradient.baseAddress!
@@ -365,7 +373,6 @@ public final class Conv2D: Layer {
     /// `first + k` in columns k·Ho·Wo ..< (k+1)·Ho·Wo.
     private func writeColumns(of images: Range<Int>, from input: Tensor, geometry g: ConvolutionGeometry) {
         let columnCount = images.count * g.outputPlaneSize
-        columns.resize(rows: g.patchSize, columns: columnCount)
         input.withUnsafeBufferPointer { x in
             columns.withUnsafeMutableBufferPointer { X in
                 for n in images {
