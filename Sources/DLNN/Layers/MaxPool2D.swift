@@ -74,11 +74,7 @@ public final class MaxPool2D: Layer {
                                 for u in rows {
                                     for v in columns {
                                         let index = offset + u * g.inputWidth + v
-                                        let value = x[index]
-                                        if value > best || value.isNaN {
-                                            best = value
-                                            bestIndex = index
-                                        }
+                                        Self.consider(x[index], at: index, best: &best, bestIndex: &bestIndex)
                                     }
                                 }
                                 y[k] = best
@@ -93,35 +89,70 @@ public final class MaxPool2D: Layer {
         return output
     }
 
-    /// The common 2×2, stride 2, unpadded pooling (LeNet's, VGG's) without the general loop's window
-    /// clipping (LeNet-5's two poolings at batch 64: 2.1 → 1.5 ms). It visits the four inputs in the
-    /// same order with the same comparison, so ties and NaNs pick the same index as the general loop.
+    /// Makes `value`, the input at `index`, the window's maximum so far if it is larger than `best`
+    /// or NaN, so that the first maximum in visiting order wins ties and the last NaN wins.
+    @inline(__always)
+    private static func consider(_ value: Float, at index: Int, best: inout Float, bestIndex: inout Int) {
+        if value > best || value.isNaN {
+            best = value
+            bestIndex = index
+        }
+    }
+
+    /// `consider` in four lanes at once, with selects: which input wins depends on the data, and
+    /// the scalar loop's mispredicted branches cost most of its time.
+    @inline(__always)
+    private static func consider(
+        _ value: SIMD4<Float>, at position: Int32, best: inout SIMD4<Float>, bestPosition: inout SIMD4<Int32>
+    ) {
+        let wins = value .> best .| value .!= value
+        best.replace(with: value, where: wins)
+        bestPosition.replace(with: position, where: wins)
+    }
+
+    /// The common 2×2, stride 2, unpadded pooling (LeNet's, VGG's), four outputs at a time: lane l
+    /// holds the window of output column j + l, whose inputs a, b (top row) and c, d (bottom row)
+    /// are the even and odd elements of 8 consecutive inputs of each row. It considers them in the
+    /// general loop's order (a, b, c, d) with the same comparison, so ties and NaNs pick the same
+    /// index. When the width is not a multiple of 4 the last block overlaps the one before it;
+    /// rows narrower than 4 outputs go through the scalar `consider`.
+    /// LeNet-5's first pooling at batch 64: 1.2 ms with a branch per element, 0.2 ms in lanes.
     private static func forwardTwoByTwo(
         _ x: UnsafeBufferPointer<Float>, _ y: UnsafeMutableBufferPointer<Float>, _ indices: UnsafeMutableBufferPointer<Int>,
         planes: Int, geometry g: ConvolutionGeometry
     ) {
-        let width = g.inputWidth
-        var k = 0
-        for plane in 0..<planes {
-            for i in 0..<g.outputHeight {
-                let rowStart = plane * g.inputHeight * width + 2 * i * width
-                for j in 0..<g.outputWidth {
+        let width = g.inputWidth, outputWidth = g.outputWidth
+        let laneOffsets = SIMD4<Int>(0, 2, 4, 6)
+        for row in 0..<(planes * g.outputHeight) {
+            // Output row `row` is row i = row % Ho of plane row / Ho, from input rows 2i and 2i + 1.
+            let rowStart = (row / g.outputHeight * g.inputHeight + 2 * (row % g.outputHeight)) * width
+            let k = row * outputWidth
+            guard outputWidth >= 4 else {
+                for j in 0..<outputWidth {
                     let first = rowStart + 2 * j
                     var best = x[first], bestIndex = first
-                    func consider(_ index: Int) {
-                        let value = x[index]
-                        if value > best || value.isNaN {
-                            best = value
-                            bestIndex = index
-                        }
-                    }
-                    consider(first + 1)
-                    consider(first + width)
-                    consider(first + width + 1)
-                    y[k] = best
-                    indices[k] = bestIndex
-                    k += 1
+                    consider(x[first + 1], at: first + 1, best: &best, bestIndex: &bestIndex)
+                    consider(x[first + width], at: first + width, best: &best, bestIndex: &bestIndex)
+                    consider(x[first + width + 1], at: first + width + 1, best: &best, bestIndex: &bestIndex)
+                    y[k + j] = best
+                    indices[k + j] = bestIndex
                 }
+                continue
+            }
+            let top = UnsafeRawPointer(x.baseAddress! + rowStart), bottom = top + 4 * width
+            for block in Swift.stride(from: 0, to: outputWidth, by: 4) {
+                let j = min(block, outputWidth - 4)
+                let upper = top.loadUnaligned(fromByteOffset: 8 * j, as: SIMD8<Float>.self)
+                let lower = bottom.loadUnaligned(fromByteOffset: 8 * j, as: SIMD8<Float>.self)
+                // Positions 0 (a), 1 (b), 2 (c), 3 (d), at offset (p & 1) + (p >> 1)·width from a.
+                var best = upper.evenHalf, position = SIMD4<Int32>(repeating: 0)
+                consider(upper.oddHalf, at: 1, best: &best, bestPosition: &position)
+                consider(lower.evenHalf, at: 2, best: &best, bestPosition: &position)
+                consider(lower.oddHalf, at: 3, best: &best, bestPosition: &position)
+                let p = SIMD4<Int>(truncatingIfNeeded: position)
+                let index = (rowStart + 2 * j) &+ laneOffsets &+ (p & 1) &+ (p &>> 1) &* width
+                UnsafeMutableRawPointer(y.baseAddress! + k + j).storeBytes(of: best, as: SIMD4<Float>.self)
+                UnsafeMutableRawPointer(indices.baseAddress! + k + j).storeBytes(of: index, as: SIMD4<Int>.self)
             }
         }
     }

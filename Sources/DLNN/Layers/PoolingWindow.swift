@@ -36,11 +36,12 @@ struct PoolingWindow {
     }
 
     /// The geometry for an NCHW input; stops with `<layerName>: input [..]: expected [N, C, H, W]` for other ranks.
-    func geometry(for inputShape: [Int], layerName: String) -> ConvolutionGeometry {
-        require(inputShape.count == 4, "\(layerName): input \(describe(inputShape)): expected [N, C, H, W]")
+    /// `layerName` is an autoclosure so that a forward pass need not build the name.
+    func geometry(for inputShape: [Int], layerName: @autoclosure () -> String) -> ConvolutionGeometry {
+        require(inputShape.count == 4, "\(layerName()): input \(describe(inputShape)): expected [N, C, H, W]")
         return ConvolutionGeometry(
             channels: inputShape[1], height: inputShape[2], width: inputShape[3],
-            kernel: kernelSize, stride: stride, padding: padding, operation: layerName)
+            kernel: kernelSize, stride: stride, padding: padding, operation: layerName())
     }
 }
 

@@ -30,10 +30,9 @@ public final class AdaGrad: ElementwiseOptimizer {
     override func update(_ theta: UnsafeMutablePointer<Float>, gradient g: Gradient, slots: Slots, context: ParameterUpdate) {
         let eta = context.learningRate, epsilon = epsilon
         let sum = slots[0]
-        for i in 0..<context.count {
-            let gi = g[i]
+        g.forEach(updating: theta) { i, gi in
             sum[i] += gi * gi
-            theta[i] -= eta * gi / (sum[i].squareRoot() + epsilon)
+            theta[i] -= eta * gi / (squareRoot(ofNonNegative: sum[i]) + epsilon)
         }
     }
 }

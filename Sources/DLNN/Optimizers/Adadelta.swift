@@ -40,10 +40,9 @@ public final class Adadelta: ElementwiseOptimizer {
     override func update(_ theta: UnsafeMutablePointer<Float>, gradient g: Gradient, slots: Slots, context: ParameterUpdate) {
         let eta = context.learningRate, rho = Float(rho), oneMinusRho = Float(1 - rho), epsilon = epsilon
         let squareAverage = slots[0], deltaAverage = slots[1]
-        for i in 0..<context.count {
-            let gi = g[i]
+        g.forEach(updating: theta) { i, gi in
             squareAverage[i] = rho * squareAverage[i] + oneMinusRho * gi * gi
-            let delta = -((deltaAverage[i] + epsilon).squareRoot() / (squareAverage[i] + epsilon).squareRoot()) * gi
+            let delta = -(squareRoot(ofNonNegative: deltaAverage[i] + epsilon) / squareRoot(ofNonNegative: squareAverage[i] + epsilon)) * gi
             deltaAverage[i] = rho * deltaAverage[i] + oneMinusRho * delta * delta
             theta[i] += eta * delta
         }

@@ -87,19 +87,17 @@ public class Adam: ElementwiseOptimizer {
         // Two loops rather than a branch inside one, so that each vectorizes.
         if usesMaximumSecondMoment {
             let maximum = slots[2]
-            for i in 0..<context.count {
-                let gi = g[i]
+            g.forEach(updating: theta) { i, gi in
                 m[i] = beta1 * m[i] + oneMinusBeta1 * gi
                 v[i] = beta2 * v[i] + oneMinusBeta2 * gi * gi
                 maximum[i] = max(maximum[i], v[i])
-                theta[i] = theta[i] * shrink - stepSize * m[i] / (maximum[i].squareRoot() * inverseRootCorrection2 + epsilon)
+                theta[i] = theta[i] * shrink - stepSize * m[i] / (squareRoot(ofNonNegative: maximum[i]) * inverseRootCorrection2 + epsilon)
             }
         } else {
-            for i in 0..<context.count {
-                let gi = g[i]
+            g.forEach(updating: theta) { i, gi in
                 m[i] = beta1 * m[i] + oneMinusBeta1 * gi
                 v[i] = beta2 * v[i] + oneMinusBeta2 * gi * gi
-                theta[i] = theta[i] * shrink - stepSize * m[i] / (v[i].squareRoot() * inverseRootCorrection2 + epsilon)
+                theta[i] = theta[i] * shrink - stepSize * m[i] / (squareRoot(ofNonNegative: v[i]) * inverseRootCorrection2 + epsilon)
             }
         }
     }

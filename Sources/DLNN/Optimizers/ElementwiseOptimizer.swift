@@ -87,10 +87,9 @@ public class ElementwiseOptimizer: Optimizer {
             parameter.gradient.withUnsafeBufferPointer { gradient in
                 parameter.value.withUnsafeMutableBufferPointer { value in
                     state.slots.withUnsafeMutableBufferPointer { slots in
-                        let theta = value.baseAddress!
                         update(
-                            theta,
-                            gradient: Gradient(raw: gradient.baseAddress!, value: theta, weightDecay: coupledDecay),
+                            value.baseAddress!,
+                            gradient: Gradient(raw: gradient.baseAddress!, count: context.count, weightDecay: coupledDecay),
                             slots: Slots(base: slots.baseAddress, count: context.count),
                             context: context
                         )
@@ -104,7 +103,7 @@ public class ElementwiseOptimizer: Optimizer {
 
     /// Applies the rule to one parameter: θ[0..<context.count] in place, from `gradient`, with `slots`.
     ///
-    /// Read `gradient[i]` before writing `value[i]`: with coupled decay it reads `value[i]`.
+    /// The rule loops with `gradient.forEach(updating: value) { i, gi in … }`.
     func update(_ value: UnsafeMutablePointer<Float>, gradient: Gradient, slots: Slots, context: ParameterUpdate) {
         fatalError("\(optimizerName) must override update(_:gradient:slots:context:)")
     }
@@ -210,17 +209,25 @@ struct ParameterUpdate {
 /// so that weight decay costs no extra pass over memory.
 struct Gradient {
     let raw: UnsafePointer<Float>
-    let value: UnsafePointer<Float>
+    let count: Int
     let weightDecay: Float
 
-    init(raw: UnsafePointer<Float>, value: UnsafeMutablePointer<Float>, weightDecay: Float) {
-        self.raw = raw
-        self.value = UnsafePointer(value)
-        self.weightDecay = weightDecay
-    }
-
+    /// Calls `body(i, gᵢ)` for i in 0..<count, in order, with gᵢ = ∂loss/∂θᵢ + λ·θᵢ read before
+    /// `body` writes θᵢ.
+    ///
+    /// Without decay the loop reads only the raw gradient (as in PyTorch, 0·θ is not added). Each
+    /// case is one loop with `body` inlined. θ is read through the pointer the rule writes, so the
+    /// compiler sees that θᵢ is read and written at the same index, checks at run time that the
+    /// other arrays do not overlap, and vectorizes (through a second pointer to θ that check fails).
     @inline(__always)
-    subscript(index: Int) -> Float { raw[index] + weightDecay * value[index] }
+    func forEach(updating theta: UnsafeMutablePointer<Float>, _ body: (_ i: Int, _ gi: Float) -> Void) {
+        let raw = raw, weightDecay = weightDecay
+        if weightDecay == 0 {
+            for i in 0..<count { body(i, raw[i]) }
+        } else {
+            for i in 0..<count { body(i, raw[i] + weightDecay * theta[i]) }
+        }
+    }
 }
 
 /// A parameter's slots: slot k holds elements `k·count ..< (k+1)·count` of one block.
@@ -231,3 +238,12 @@ struct Slots {
     @inline(__always)
     subscript(slot: Int) -> UnsafeMutablePointer<Float> { base! + slot * count }
 }
+
+/// √x for x ≥ 0, as `x.squareRoot()`, in a form the compiler vectorizes.
+///
+/// On Linux `squareRoot()` is the C library's `sqrtf`, which sets `errno` for x < 0, so the
+/// compiler keeps a call for that case and a loop using it stays scalar. √|x| cannot fail, so
+/// it becomes `sqrtps`. The rules take roots of non-negative averages only, where |x| = x (NaN
+/// stays NaN; −0 becomes +0, which the +ε after every root does not see).
+@inline(__always)
+func squareRoot(ofNonNegative x: Float) -> Float { x.magnitude.squareRoot() }

@@ -72,11 +72,10 @@ public final class Nadam: ElementwiseOptimizer {
         let averageWeight = Float(eta * nextMu / (1 - product * nextMu))
         let inverseRootCorrection2 = Float(1 / (1 - pow(betas.1, Double(context.step))).squareRoot())
         let m = slots[0], v = slots[1]
-        for i in 0..<context.count {
-            let gi = g[i]
+        g.forEach(updating: theta) { i, gi in
             m[i] = beta1 * m[i] + oneMinusBeta1 * gi
             v[i] = beta2 * v[i] + oneMinusBeta2 * gi * gi
-            let denominator = v[i].squareRoot() * inverseRootCorrection2 + epsilon
+            let denominator = squareRoot(ofNonNegative: v[i]) * inverseRootCorrection2 + epsilon
             theta[i] -= (gradientWeight * gi + averageWeight * m[i]) / denominator
         }
     }

@@ -54,24 +54,32 @@ public final class RMSProp: ElementwiseOptimizer {
     override func update(_ theta: UnsafeMutablePointer<Float>, gradient g: Gradient, slots: Slots, context: ParameterUpdate) {
         let eta = context.learningRate, rho = Float(rho), oneMinusRho = Float(1 - rho), epsilon = epsilon, mu = momentum
         let square = slots[0]
-        let buffer = mu > 0 ? slots[1] : nil
-        let average = isCentered ? slots[mu > 0 ? 2 : 1] : nil
-        for i in 0..<context.count {
-            let gi = g[i]
-            square[i] = rho * square[i] + oneMinusRho * gi * gi
-            var variance = square[i]
-            if let average {
-                average[i] = rho * average[i] + oneMinusRho * gi
-                // Non-negative in exact arithmetic (Cauchy–Schwarz); clamp the rounding.
-                variance = max(0, variance - average[i] * average[i])
+        // The body is inlined once per variant, where `average` and `buffer` are known to be
+        // present or absent, so that no copy branches inside its loop and each vectorizes.
+        @inline(__always)
+        func run(average: UnsafeMutablePointer<Float>?, buffer: UnsafeMutablePointer<Float>?) {
+            g.forEach(updating: theta) { i, gi in
+                square[i] = rho * square[i] + oneMinusRho * gi * gi
+                var variance = square[i]
+                if let average {
+                    average[i] = rho * average[i] + oneMinusRho * gi
+                    // Non-negative in exact arithmetic (Cauchy–Schwarz); clamp the rounding.
+                    variance = max(0, variance - average[i] * average[i])
+                }
+                let scaled = gi / (squareRoot(ofNonNegative: variance) + epsilon)
+                if let buffer {
+                    buffer[i] = mu * buffer[i] + scaled
+                    theta[i] -= eta * buffer[i]
+                } else {
+                    theta[i] -= eta * scaled
+                }
             }
-            let scaled = gi / (variance.squareRoot() + epsilon)
-            if let buffer {
-                buffer[i] = mu * buffer[i] + scaled
-                theta[i] -= eta * buffer[i]
-            } else {
-                theta[i] -= eta * scaled
-            }
+        }
+        switch (mu > 0, isCentered) {
+        case (false, false): run(average: nil, buffer: nil)
+        case (false, true): run(average: slots[1], buffer: nil)
+        case (true, false): run(average: nil, buffer: slots[1])
+        case (true, true): run(average: slots[2], buffer: slots[1])
         }
     }
 }

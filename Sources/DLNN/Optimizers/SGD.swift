@@ -48,19 +48,18 @@ public final class SGD: ElementwiseOptimizer {
     override func update(_ theta: UnsafeMutablePointer<Float>, gradient g: Gradient, slots: Slots, context: ParameterUpdate) {
         let eta = context.learningRate, mu = momentum
         guard mu > 0 else {
-            for i in 0..<context.count { theta[i] -= eta * g[i] }
+            g.forEach(updating: theta) { i, gi in theta[i] -= eta * gi }
             return
         }
         let v = slots[0]
         if isNesterov {
-            for i in 0..<context.count {
-                let gi = g[i]
+            g.forEach(updating: theta) { i, gi in
                 v[i] = mu * v[i] + gi
                 theta[i] -= eta * (gi + mu * v[i])
             }
         } else {
-            for i in 0..<context.count {
-                v[i] = mu * v[i] + g[i]
+            g.forEach(updating: theta) { i, gi in
+                v[i] = mu * v[i] + gi
                 theta[i] -= eta * v[i]
             }
         }

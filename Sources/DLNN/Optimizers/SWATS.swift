@@ -84,8 +84,8 @@ public final class SWATS: ElementwiseOptimizer {
                 (1 - betas.0) * Double(sgdRate) * Double(context.learningRate) / Double(learningRateAtSwitch)
             )
             let velocity = slots[2]
-            for i in 0..<context.count {
-                velocity[i] = beta1 * velocity[i] + g[i]
+            g.forEach(updating: theta) { i, gi in
+                velocity[i] = beta1 * velocity[i] + gi
                 theta[i] -= stepSize * velocity[i]
             }
             return
@@ -95,12 +95,12 @@ public final class SWATS: ElementwiseOptimizer {
         let stepSize = Float(Double(context.learningRate) / (1 - pow(betas.0, t)))
         let inverseRootCorrection2 = Float(1 / (1 - pow(betas.1, t)).squareRoot())
         let m = slots[0], v = slots[1]
+        // pᵀg and pᵀp are summed in order in Double, so this loop stays scalar (the SGD phase's vectorizes).
         var dotGradient = 0.0, normSquared = 0.0
-        for i in 0..<context.count {
-            let gi = g[i]
+        g.forEach(updating: theta) { i, gi in
             m[i] = beta1 * m[i] + oneMinusBeta1 * gi
             v[i] = beta2 * v[i] + oneMinusBeta2 * gi * gi
-            let p = -stepSize * m[i] / (v[i].squareRoot() * inverseRootCorrection2 + epsilon)
+            let p = -stepSize * m[i] / (squareRoot(ofNonNegative: v[i]) * inverseRootCorrection2 + epsilon)
             theta[i] += p
             dotGradient += Double(p) * Double(gi)
             normSquared += Double(p) * Double(p)
