@@ -84,6 +84,13 @@ public struct Tensor: Sendable {
         resize(to: [rows, columns])
     }
 
+    /// `resize(to: [batch, channels, height, width])` that builds no shape array when the shape is
+    /// already that, for hot paths that must not allocate.
+    public mutating func resize(batch: Int, channels: Int, height: Int, width: Int) {
+        if shape.count == 4 && shape[0] == batch && shape[1] == channels && shape[2] == height && shape[3] == width { return }
+        resize(to: [batch, channels, height, width])
+    }
+
     /// Sets every element to `value`, keeping the shape.
     public mutating func fill(with value: Float) {
         withUnsafeMutableBufferPointer { buffer in

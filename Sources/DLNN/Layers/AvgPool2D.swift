@@ -64,7 +64,7 @@ public final class AvgPool2D: Layer {
         let g = window.geometry(for: input.shape, layerName: summaryName)
         geometry = g
         inputShape = input.shape
-        output.resize(to: [input.shape[0], input.shape[1], g.outputHeight, g.outputWidth])
+        output.resize(batch: input.shape[0], channels: input.shape[1], height: g.outputHeight, width: g.outputWidth)
         let (planes, inputPlane) = (input.shape[0] * input.shape[1], g.inputHeight * g.inputWidth)
         input.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { y in

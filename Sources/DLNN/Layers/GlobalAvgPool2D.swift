@@ -15,10 +15,15 @@ public final class GlobalAvgPool2D: Layer {
     public var summaryName: String { "GlobalAvgPool2D" }
 
     public func outputShape(for inputShape: [Int]) -> [Int] {
+        requireValidInput(inputShape)
+        return [inputShape[0], inputShape[1]]
+    }
+
+    /// Stops with a message naming the shape unless it is [N, C, H, W] with H, W > 0.
+    private func requireValidInput(_ inputShape: [Int]) {
         requireInput(
             inputShape.count == 4 && inputShape[2] > 0 && inputShape[3] > 0,
             "input \(describe(inputShape)): expected [N, C, H, W] with H, W > 0")
-        return [inputShape[0], inputShape[1]]
     }
 
     /// One addition per input element: N·C·H·W.
@@ -29,7 +34,8 @@ public final class GlobalAvgPool2D: Layer {
 
     /// y [N, C]: the mean over H·W of every plane of x [N, C, H, W].
     public func forward(_ input: Tensor) -> Tensor {
-        output.resize(to: outputShape(for: input.shape))
+        requireValidInput(input.shape)
+        output.resize(rows: input.shape[0], columns: input.shape[1])
         inputShape = input.shape
         let plane = input.shape[2] * input.shape[3]
         let scale = 1 / Float(plane)
