@@ -58,6 +58,8 @@ public final class Conv2D: Layer {
     private var outputMatrix = Tensor.zeros([0, 0])
     /// ∂L/∂X [Cin·kh·kw, n·Ho·Wo] of one chunk.
     private var columnGradient = Tensor.zeros([0, 0])
+    /// The images of the last input whose columns `columns` holds.
+    private var columnsImages: Range<Int>?
     private var output = Tensor.zeros([0, 0, 0, 0])
     private var inputGradient = Tensor.zeros([0, 0, 0, 0])
 
@@ -167,6 +169,7 @@ public final class Conv2D: Layer {
         }
         let g = geometry!
         self.input = input
+        columnsImages = nil
         let batch = input.shape[0]
         let plane = g.outputPlaneSize
         output.resize(batch: batch, channels: outputChannels, height: g.outputHeight, width: g.outputWidth)
@@ -256,6 +259,7 @@ public final class Conv2D: Layer {
             fatalError("\(summaryName).backward: called without a forward pass before it")
         }
         self.input = nil
+        defer { columnsImages = nil }
         let batch = inputShape[0]
         let plane = g.outputPlaneSize
         require(
@@ -308,7 +312,9 @@ public final class Conv2D: Layer {
         }
 
         if computingInputGradient { columnGradient.resize(rows: g.patchSize, columns: imagesPerChunk * plane) }
-        for first in Swift.stride(from: 0, to: batch, by: imagesPerChunk) {
+        // Last chunk first: forward left its columns in the workspace, so they need no recomputing
+        // (for a layer whose batch is one chunk, such as LeNet-5's second convolution, none do).
+        for first in Swift.stride(from: 0, to: batch, by: imagesPerChunk).reversed() {
             let images = first..<min(first + imagesPerChunk, batch)
             let columnCount = images.count * plane
             // G [Cout, n·Ho·Wo]: G[o, (n − first)·Ho·Wo + p] = dy[n, o, p]; one image's is its dy block.
@@ -325,7 +331,7 @@ public final class Conv2D: Layer {
                     }
                 }
             }
-            if weight.isTrainable { writeColumns(of: images, from: input, geometry: g) }
+            if weight.isTrainable && columnsImages != images { writeColumns(of: images, from: input, geometry: g) }
             outputGradient.withUnsafeBufferPointer { dy in
                 outputMatrix.withUnsafeBufferPointer { chunkGradient in
                     let G = inPlace ? dy.baseAddress! + first * outputChannels * plane : chunkGradient.baseAddress!
@@ -372,6 +378,7 @@ public final class Conv2D: Layer {
     /// `first + k` in columns k·Ho·Wo ..< (k+1)·Ho·Wo.
     private func writeColumns(of images: Range<Int>, from input: Tensor, geometry g: ConvolutionGeometry) {
         let columnCount = images.count * g.outputPlaneSize
+        columnsImages = images
         input.withUnsafeBufferPointer { x in
             columns.withUnsafeMutableBufferPointer { X in
                 for n in images {
