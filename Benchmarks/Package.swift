@@ -2,7 +2,7 @@
 import Foundation
 import PackageDescription
 
-// A separate package, so that the library's own build and `make test` never build package-benchmark.
+// A separate package, so that the library's own build and `make test` never build the benchmark package.
 // The library is the parent folder; SwiftPM names a path dependency after its folder, whatever that is.
 let library = URL(fileURLWithPath: Context.packageDirectory).deletingLastPathComponent().lastPathComponent
 
@@ -11,18 +11,18 @@ let package = Package(
     platforms: [.macOS(.v13)],
     dependencies: [
         .package(path: ".."),
-        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         .executableTarget(
             name: "DLNNBenchmarks",
             dependencies: [
                 .product(name: "DLNN", package: library),
-                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/DLNNBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v5)],
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ]
 )

@@ -157,7 +157,7 @@ struct NormsCommand: ParsableCommand {
             ("epochs", .integer(settings.epochs)),
             ("batch sizes", .text(settings.batchSizes.map(String.init).joined(separator: ", "))),
             ("seed", .integer(Int(settings.seed))),
-            ("evaluation", .text("evaluation mode (BatchNorm uses its running statistics), batches of 1000")),
+            ("evaluation", .text("evaluation mode (BatchNorm uses its running statistics), batches of 256")),
             ("input normalization", .text("per-channel standardization, statistics of the training split")),
         ])
         report.addTable(errorTable(comparison), title: "Test error (evaluation mode); the best of each batch size in bold")

@@ -314,7 +314,8 @@ public final class Conv2D: Layer {
         if computingInputGradient { columnGradient.resize(rows: g.patchSize, columns: imagesPerChunk * plane) }
         // Last chunk first: forward left its columns in the workspace, so they need no recomputing
         // (for a layer whose batch is one chunk, such as LeNet-5's second convolution, none do).
-        for first in Swift.stride(from: 0, to: batch, by: imagesPerChunk).reversed() {
+        let lastChunkStart = (batch - 1) / imagesPerChunk * imagesPerChunk
+        for first in Swift.stride(from: lastChunkStart, through: 0, by: -imagesPerChunk) {
             let images = first..<min(first + imagesPerChunk, batch)
             let columnCount = images.count * plane
             // G [Cout, n·Ho·Wo]: G[o, (n − first)·Ho·Wo + p] = dy[n, o, p]; one image's is its dy block.
