@@ -1,15 +1,14 @@
 # Two commands: `make test` and `make bench`. Both install the system libraries first.
 SWIFT ?= swift
-APT_PACKAGES := libopenblas-dev liblapacke-dev zlib1g-dev pkg-config
+APT_PACKAGES := libopenblas-dev zlib1g-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build test bench clean
 
-# Installs OpenBLAS, LAPACKE and zlib through apt when pkg-config cannot find them.
+# Installs OpenBLAS (with its bundled LAPACK) and zlib through apt when pkg-config cannot find them.
 deps:
-	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists openblas lapacke zlib \
-		&& [ -f "$$(pkg-config --variable=includedir lapacke)/lapacke.h" -o -f /usr/include/lapacke.h ]; then \
-		echo "deps: openblas, lapacke and zlib found"; \
+	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists openblas zlib; then \
+		echo "deps: openblas and zlib found"; \
 	else \
 		echo "deps: installing $(APT_PACKAGES)"; \
 		$(SUDO) apt-get update -qq && \

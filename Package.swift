@@ -16,22 +16,23 @@ let package = Package(
         .systemLibrary(
             name: "CBLAS",
             pkgConfig: "openblas",
-            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+            providers: [.apt(["libopenblas-dev"])]
         ),
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "DLCore", dependencies: ["CBLAS"]),
+        .target(name: "CCPUID"),
+        .target(name: "DLCore", dependencies: ["CBLAS", "CCPUID"]),
         .target(name: "DLReport", dependencies: ["DLCore"]),
         .target(name: "DLNN", dependencies: ["DLCore", "DLReport", "CZlib"]),
         .target(
             name: "DLBenchKit",
             dependencies: ["DLNN", "DLReport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "dlbench", dependencies: ["DLBenchKit"]),
-        .testTarget(name: "DLCoreTests", dependencies: ["DLCore"]),
+        .executableTarget(name: "dlbench", dependencies: ["DLBenchKit", "DLCore"]),
+        .testTarget(name: "DLCoreTests", dependencies: ["DLCore", "CCPUID"]),
         .testTarget(name: "DLNNTests", dependencies: ["DLNN"]),
         .testTarget(name: "DLReportTests", dependencies: ["DLReport"]),
         .testTarget(name: "DLBenchKitTests", dependencies: ["DLBenchKit"]),

@@ -1,3 +1,4 @@
+import DLCore
 import Foundation
 import Testing
 @testable import DLReport
@@ -8,7 +9,8 @@ import Testing
             cpuModel: "AMD EPYC", logicalCores: 4, availableCores: 2, memoryBytes: 16 << 30,
             operatingSystem: "Debian GNU/Linux 12 (bookworm)",
             openBLASConfiguration: "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64",
-            openBLASCoreName: "Zen", blasThreadCount: 2, swiftVersion: "6.3", buildConfiguration: "release",
+            cpuFeatures: "SSE3 AVX FMA AVX2", openBLASKernels: OpenBLASKernels(coreName: "Zen", recommendedCoreName: "Zen"),
+            blasThreadCount: 2, swiftVersion: "6.3", buildConfiguration: "release",
             date: Date(timeIntervalSince1970: 1_700_000_000), gitCommit: "abc1234-dirty"
         )
     }
@@ -64,6 +66,7 @@ import Testing
             - **Memory:** 16.0 GiB
             - **OS:** Debian GNU/Linux 12 (bookworm)
             - **OpenBLAS version:** 0.3.21
+            - **CPU features:** SSE3 AVX FMA AVX2
             - **OpenBLAS core:** Zen
             - **OpenBLAS configuration:** `OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64`
             - **BLAS threads:** 2
@@ -92,6 +95,7 @@ import Testing
         #expect(y.count == 3 && y[2] is NSNull)
         let machine = try #require(object["machine"] as? [String: Any])
         #expect(machine["openblas_version"] as? String == "0.3.21")
+        #expect(machine["openblas_core"] as? String == "Zen" && machine["openblas_core_fallback"] as? Bool == false)
         #expect(machine["logical_cores"] as? Int == 4 && machine["available_cores"] as? Int == 2)
         #expect(machine["git_commit"] as? String == "abc1234-dirty")
     }

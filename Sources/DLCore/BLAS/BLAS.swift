@@ -1,4 +1,5 @@
 import CBLAS
+import Foundation
 
 /// Single-precision BLAS through OpenBLAS: the one place the library calls `cblas_*`.
 ///
@@ -18,6 +19,7 @@ public enum BLAS {
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         guard m > 0, n > 0 else { return }
+        warnOnceAboutFallbackKernels()
         cblas_sgemm(
             CblasRowMajor,
             transposeA ? CblasTrans : CblasNoTrans,
@@ -39,6 +41,7 @@ public enum BLAS {
         y: UnsafeMutablePointer<Float>, incrementY: Int = 1
     ) {
         guard m > 0, n > 0 else { return }
+        warnOnceAboutFallbackKernels()
         cblas_sgemv(
             CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
             blasint(m), blasint(n), alpha, a, blasint(Swift.max(lda, 1)),
@@ -95,7 +98,22 @@ public enum BLAS {
     }
 
     /// The CPU kernel family OpenBLAS selected at run time, e.g. `SkylakeX` or `Haswell`.
+    /// `OpenBLASKernels.current` tells whether it is the best this CPU supports.
     public static var coreName: String {
         String(cString: openblas_get_corename())
     }
+
+    /// Writes `OpenBLASKernels.current.warning` to standard error, once per process, when
+    /// OpenBLAS's kernels are a fallback: the first GEMM, GEMV or SVD triggers it.
+    @inlinable
+    static func warnOnceAboutFallbackKernels() {
+        _ = fallbackKernelWarning
+    }
+
+    @usableFromInline
+    static let fallbackKernelWarning: Void = {
+        if let warning = OpenBLASKernels.current.warning {
+            FileHandle.standardError.write(Data((warning + "\n").utf8))
+        }
+    }()
 }

@@ -29,6 +29,9 @@ public struct SingularValueDecomposition: Sendable {
 }
 
 /// LAPACK routines the library needs, with `info != 0` turned into thrown `LAPACKError`s.
+///
+/// The drivers are the ones bundled in libopenblas, so SVDs run on the same OpenBLAS instance,
+/// threads and kernels as every GEMM.
 public enum LAPACK {
     /// The thin SVD of a 2-D tensor.
     ///
@@ -39,20 +42,12 @@ public enum LAPACK {
         let r = Swift.min(m, n)
         var u = Tensor.zeros([m, r]), s = Tensor.zeros([r]), vt = Tensor.zeros([r, n])
         guard r > 0 else { return SingularValueDecomposition(u: u, singularValues: s, vt: vt) }
-        var info = decompose(matrix, u: &u, s: &s, vt: &vt) { a, s, u, vt in
-            LAPACKE_sgesdd(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "S")), Int32(m), Int32(n),
-                           a, Int32(n), s, u, Int32(r), vt, Int32(n))
-        }
-        if info > 0 {
-            var superdiagonal = [Float](repeating: 0, count: Swift.max(r - 1, 1))
-            info = decompose(matrix, u: &u, s: &s, vt: &vt) { a, s, u, vt in
-                LAPACKE_sgesvd(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "S")), CChar(UInt8(ascii: "S")),
-                               Int32(m), Int32(n), a, Int32(n), s, u, Int32(r),
-                               vt, Int32(n), &superdiagonal)
+        try u.withUnsafeMutableBufferPointer { uBuffer in
+            try vt.withUnsafeMutableBufferPointer { vtBuffer in
+                try s.withUnsafeMutableBufferPointer { sBuffer in
+                    try decompose(matrix, vectors: (uBuffer.baseAddress!, vtBuffer.baseAddress!), s: sBuffer.baseAddress!)
+                }
             }
-            try check(info, routine: "sgesvd")
-        } else {
-            try check(info, routine: "sgesdd")
         }
         return SingularValueDecomposition(u: u, singularValues: s, vt: vt)
     }
@@ -60,26 +55,10 @@ public enum LAPACK {
     /// The singular values of a 2-D tensor, largest first, without computing singular vectors.
     public static func singularValues(_ matrix: Tensor) throws -> Tensor {
         let (m, n) = try checkedMatrix(matrix, routine: "sgesdd")
-        let r = Swift.min(m, n)
-        var s = Tensor.zeros([r])
-        guard r > 0 else { return s }
-        var a = matrix.scalars
-        let no = CChar(UInt8(ascii: "N"))
-        var info = s.withUnsafeMutableBufferPointer { sBuffer in
-            // LAPACKE checks the leading dimensions even when no vectors are computed.
-            LAPACKE_sgesdd(LAPACK_ROW_MAJOR, no, Int32(m), Int32(n), &a, Int32(n),
-                           sBuffer.baseAddress, nil, Int32(r), nil, Int32(n))
-        }
-        if info > 0 {
-            a = matrix.scalars
-            var superdiagonal = [Float](repeating: 0, count: Swift.max(r - 1, 1))
-            info = s.withUnsafeMutableBufferPointer { sBuffer in
-                LAPACKE_sgesvd(LAPACK_ROW_MAJOR, no, no, Int32(m), Int32(n), &a, Int32(n),
-                               sBuffer.baseAddress, nil, Int32(r), nil, Int32(n), &superdiagonal)
-            }
-            try check(info, routine: "sgesvd")
-        } else {
-            try check(info, routine: "sgesdd")
+        var s = Tensor.zeros([Swift.min(m, n)])
+        guard s.count > 0 else { return s }
+        try s.withUnsafeMutableBufferPointer { sBuffer in
+            try decompose(matrix, vectors: nil, s: sBuffer.baseAddress!)
         }
         return s
     }
@@ -90,24 +69,54 @@ public enum LAPACK {
         return (matrix.shape[0], matrix.shape[1])
     }
 
-    /// Runs a driver on a copy of `matrix` (LAPACK overwrites its input) and the output buffers.
+    /// Decomposes the row-major m×n `matrix` into `s` and, when `vectors` is given, U (m×r) and Vᵀ (r×n),
+    /// both row-major; `sgesdd` first, `sgesvd` if it does not converge.
+    ///
+    /// Row-major A is column-major Aᵀ (n×m). Fortran decomposes Aᵀ = U′·S·V′ᵀ, so A = V′·S·U′ᵀ:
+    /// Fortran's column-major U′ (n×r) is our row-major Vᵀ and its column-major V′ᵀ (r×m) our row-major U.
     private static func decompose(
-        _ matrix: Tensor, u: inout Tensor, s: inout Tensor, vt: inout Tensor,
-        _ driver: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Int32
-    ) -> Int32 {
-        var a = matrix.scalars
-        return a.withUnsafeMutableBufferPointer { aBuffer in
-            s.withUnsafeMutableBufferPointer { sBuffer in
-                u.withUnsafeMutableBufferPointer { uBuffer in
-                    vt.withUnsafeMutableBufferPointer { vtBuffer in
-                        driver(aBuffer.baseAddress!, sBuffer.baseAddress!, uBuffer.baseAddress!, vtBuffer.baseAddress!)
-                    }
-                }
+        _ matrix: Tensor, vectors: (u: UnsafeMutablePointer<Float>, vt: UnsafeMutablePointer<Float>)?,
+        s: UnsafeMutablePointer<Float>
+    ) throws {
+        var rows = blasint(matrix.shape[1]), columns = blasint(matrix.shape[0])
+        let r = Swift.min(rows, columns)
+        var leadingU = vectors == nil ? 1 : rows, leadingVT = vectors == nil ? 1 : r
+        var job = CChar(UInt8(ascii: vectors == nil ? "N" : "S"))
+        BLAS.warnOnceAboutFallbackKernels()
+        var a = matrix.scalars   // LAPACK overwrites its input.
+        var info: blasint = 0
+
+        var integerWork = [blasint](repeating: 0, count: 8 * Int(r))
+        func gesdd(_ work: UnsafeMutablePointer<Float>, _ count: blasint) {
+            var count = count
+            sgesdd_(&job, &rows, &columns, &a, &rows, s, vectors?.vt, &leadingU, vectors?.u, &leadingVT,
+                    work, &count, &integerWork, &info, 1)
+        }
+        runWithWorkspace(gesdd)
+        if info > 0 {
+            a = matrix.scalars
+            func gesvd(_ work: UnsafeMutablePointer<Float>, _ count: blasint) {
+                var count = count
+                sgesvd_(&job, &job, &rows, &columns, &a, &rows, s, vectors?.vt, &leadingU, vectors?.u, &leadingVT,
+                        work, &count, &info, 1, 1)
             }
+            runWithWorkspace(gesvd)
+            try check(info, routine: "sgesvd")
+        } else {
+            try check(info, routine: "sgesdd")
         }
     }
 
-    private static func check(_ info: Int32, routine: String) throws {
+    /// Calls `driver` once with `lwork = -1` to learn the optimal workspace size, then with a workspace of that size.
+    private static func runWithWorkspace(_ driver: (UnsafeMutablePointer<Float>, blasint) -> Void) {
+        var optimalSize: Float = 0
+        driver(&optimalSize, -1)
+        let count = Swift.max(Int(optimalSize.rounded(.up)), 1)
+        var work = [Float](repeating: 0, count: count)
+        work.withUnsafeMutableBufferPointer { driver($0.baseAddress!, blasint(count)) }
+    }
+
+    private static func check(_ info: blasint, routine: String) throws {
         if info < 0 { throw LAPACKError.illegalArgument(routine: routine, argument: Int(-info)) }
         if info > 0 { throw LAPACKError.noConvergence(routine: routine, info: Int(info)) }
     }

@@ -16,8 +16,10 @@ public struct MachineInfo: Sendable {
     public var operatingSystem: String
     /// OpenBLAS's build configuration, `BLAS.configuration`, which starts with its version.
     public var openBLASConfiguration: String
-    /// The CPU kernel family OpenBLAS chose at run time, `BLAS.coreName`.
-    public var openBLASCoreName: String
+    /// The SIMD instruction sets of the CPU, `CPUFeatures.current?.summary`, or `unknown`.
+    public var cpuFeatures: String
+    /// The CPU kernels OpenBLAS runs and whether they are a fallback, `OpenBLASKernels.current`.
+    public var openBLASKernels: OpenBLASKernels
     /// The number of threads OpenBLAS uses, `BLAS.threadCount`.
     public var blasThreadCount: Int
     /// The Swift compiler's major.minor version as known at compile time, e.g. `6.3`.
@@ -42,7 +44,8 @@ public struct MachineInfo: Sendable {
             operatingSystem: (try? String(contentsOfFile: "/etc/os-release", encoding: .utf8))
                 .flatMap(prettyName(fromOSRelease:)) ?? "unknown",
             openBLASConfiguration: BLAS.configuration,
-            openBLASCoreName: BLAS.coreName,
+            cpuFeatures: CPUFeatures.current?.summary ?? "unknown",
+            openBLASKernels: .current,
             blasThreadCount: BLAS.threadCount,
             swiftVersion: compilerVersion,
             buildConfiguration: buildConfigurationName,
@@ -83,7 +86,12 @@ public struct MachineInfo: Sendable {
             Field(key: "os", label: "OS", text: operatingSystem, json: .string(operatingSystem)),
             Field(key: "openblas_version", label: "OpenBLAS version", text: openBLASVersion,
                   json: .string(openBLASVersion)),
-            Field(key: "openblas_core", label: "OpenBLAS core", text: openBLASCoreName, json: .string(openBLASCoreName)),
+            Field(key: "cpu_features", label: "CPU features", text: cpuFeatures, json: .string(cpuFeatures)),
+            Field(key: "openblas_core", label: "OpenBLAS core", text: openBLASKernels.summary,
+                  json: .string(openBLASKernels.coreName)),
+            Field(key: "openblas_core_recommended", label: "", text: nil,
+                  json: openBLASKernels.recommendedCoreName.map(JSONValue.string) ?? .null),
+            Field(key: "openblas_core_fallback", label: "", text: nil, json: .bool(openBLASKernels.isFallback)),
             Field(key: "openblas_configuration", label: "OpenBLAS configuration", text: "`\(openBLASConfiguration)`",
                   json: .string(openBLASConfiguration)),
             Field(key: "blas_threads", label: "BLAS threads", text: "\(blasThreadCount)", json: .integer(blasThreadCount)),
