@@ -32,22 +32,31 @@ public struct CheckpointError: Error, Equatable, Sendable {
     public enum Problem: Equatable, Sendable, CustomStringConvertible {
         /// The file cannot be read; `reason` is the system's message.
         case unreadable(reason: String)
+        /// The path names a FIFO, a directory, a device or a socket (`kind` says which), which could
+        /// block or never end; only regular files are read.
+        case notARegularFile(kind: String)
         /// The bytes break the safetensors format (header length, JSON, shapes or offsets).
         case malformed(reason: String)
         /// A tensor's dtype is not F32, the only one this library reads.
         case unsupportedDType(name: String, dtype: String)
         /// The checkpoint does not fit the model; every difference is listed.
         case mismatches([Mismatch])
+        /// The file is valid safetensors but not a training checkpoint that fits this trainer.
+        case notACheckpoint(reason: String)
 
         /// A short English description of the problem.
         public var description: String {
             switch self {
             case .unreadable(let reason):
                 "cannot be read: \(reason)"
+            case .notARegularFile(let kind):
+                "is \(kind), not a regular file; only regular files are read"
             case .malformed(let reason):
                 "not a valid safetensors file: \(reason)"
             case .unsupportedDType(let name, let dtype):
                 "tensor \(name) has dtype \(dtype); only F32 is supported"
+            case .notACheckpoint(let reason):
+                "not a training checkpoint this trainer can resume from: \(reason)"
             case .mismatches(let mismatches):
                 "\(mismatches.count) mismatch\(mismatches.count == 1 ? "" : "es") with the model:\n"
                     + mismatches.map { "  \($0)" }.joined(separator: "\n")

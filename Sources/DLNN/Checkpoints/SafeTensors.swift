@@ -12,7 +12,9 @@ import Foundation
 /// Files written here follow the reference implementation: tensors sorted by name, their data
 /// contiguous in the same order, and N a multiple of 8 so the data is aligned. Reading accepts any
 /// valid file whose tensors are F32 and validates it completely, so a truncated or corrupt file
-/// throws a `CheckpointError` instead of crashing.
+/// throws a `CheckpointError` instead of crashing. A file is read in validated steps (N, the
+/// header, then the data), so a forged length or a bad header costs the header at most, and only
+/// regular files are opened: a FIFO or a device cannot block the reader or feed it forever.
 public enum SafeTensors {
     /// The tensors and free-form metadata of a safetensors file.
     public typealias Contents = (tensors: [String: Tensor], metadata: [String: String])
@@ -69,24 +71,62 @@ public enum SafeTensors {
     }
 
     /// The tensors and metadata of the file at `url`; throws a `CheckpointError` naming the file if
-    /// it cannot be read, is not valid safetensors or holds a tensor whose dtype is not F32.
+    /// it cannot be read or is not a regular file, is not valid safetensors or holds a tensor whose
+    /// dtype is not F32.
     public static func read(from url: URL) throws -> Contents {
-        try decode(contentsOf(url), file: url)
+        let (header, data) = try load(url)
+        return try contents(of: header, in: data, file: url)
     }
 
     static let metadataKey = "__metadata__"
 
-    static func contentsOf(_ url: URL) throws -> Data {
+    /// The validated header and the bytes of the safetensors file at `url`.
+    ///
+    /// Each read is bounded by what was validated before it: the 8-byte header length first,
+    /// checked against the file's real size and the 100 MB limit; then the header, validated
+    /// against the size of the rest of the file; only then the data, whose size the validated
+    /// header gives. So a file with a bad header costs its header, not its size.
+    static func load(_ url: URL) throws -> (header: SafeTensorsHeader, data: Data) {
+        func unreadable(_ failure: RegularFile.Failure) -> CheckpointError {
+            switch failure {
+            case .missing: CheckpointError(file: url, problem: .unreadable(reason: "no such file"))
+            case .notRegular(let kind): CheckpointError(file: url, problem: .notARegularFile(kind: kind))
+            case .system(let reason): CheckpointError(file: url, problem: .unreadable(reason: reason))
+            }
+        }
         do {
-            return try Data(contentsOf: url)
-        } catch {
-            let reason = FileManager.default.fileExists(atPath: url.path) ? "\(error.localizedDescription)" : "no such file"
-            throw CheckpointError(file: url, problem: .unreadable(reason: reason))
+            let file = try RegularFile(path: url.path)
+            // Fills `bytes[range]` from the same offsets of the file, which must still hold them.
+            func read(_ range: Range<Int>, into bytes: inout Data) throws {
+                let found = try bytes.withUnsafeMutableBytes { buffer in
+                    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[range]), at: range.lowerBound)
+                }
+                guard found == range.count else {
+                    throw RegularFile.Failure.system(reason: "the file ended after \(range.lowerBound + found) of the \(file.size) bytes it had when opened")
+                }
+            }
+            var prefix = Data(count: min(8, file.size))
+            try read(0..<prefix.count, into: &prefix)
+            let headerLength = try SafeTensorsHeader.headerLength(prefix: prefix, fileSize: file.size, file: url)
+            var data = Data(count: 8 + headerLength)
+            data.replaceSubrange(0..<8, with: prefix)
+            try read(8..<data.count, into: &data)
+            let header = try SafeTensorsHeader(json: data[8...], dataLength: file.size - data.count, file: url)
+            // The header tiles exactly the rest of the file, so this is the size it gives.
+            data.count = file.size
+            try read(header.dataStart..<file.size, into: &data)
+            return (header, data)
+        } catch let failure as RegularFile.Failure {
+            throw unreadable(failure)
         }
     }
 
     private static func decode(_ data: Data, file: URL?) throws -> Contents {
-        let header = try SafeTensorsHeader(parsing: data, file: file)
+        try contents(of: SafeTensorsHeader(parsing: data, file: file), in: data, file: file)
+    }
+
+    /// The tensors of `header` read from `data`, the whole file; throws if one is not F32.
+    private static func contents(of header: SafeTensorsHeader, in data: Data, file: URL?) throws -> Contents {
         if let entry = header.entries.sorted(by: { $0.key < $1.key }).first(where: { $0.value.dtype != "F32" }) {
             throw CheckpointError(file: file, problem: .unsupportedDType(name: entry.key, dtype: entry.value.dtype))
         }

@@ -2,8 +2,8 @@ import Foundation
 
 /// The validated header of a safetensors file: where each tensor's bytes are, and the metadata.
 ///
-/// Validation follows the reference implementation: the header length fits in the file (and
-/// is below 100 MB), the header is a JSON object, every entry has a known dtype, a shape of
+/// Validation follows the reference implementation: the header length is above 0, at most
+/// 100 MB and fits in the file, the header is a JSON object, every entry has a known dtype, a shape of
 /// non-negative sizes and `data_offsets` [begin, end] with end − begin = (element count)·(dtype
 /// width), and the entries tile the data section exactly: sorted by begin, each starts where the
 /// previous ended, the first at 0 and the last ending at the end of the file.
@@ -29,20 +29,41 @@ struct SafeTensorsHeader {
     ]
     private static let maximumHeaderLength = 100_000_000
 
+    /// Validates the header of `data`, a whole file in memory.
     init(parsing data: Data, file: URL?) throws {
+        let headerLength = try Self.headerLength(prefix: data.prefix(8), fileSize: data.count, file: file)
+        let json = data.dropFirst(8).prefix(headerLength)
+        try self.init(json: json, dataLength: data.count - 8 - headerLength, file: file)
+    }
+
+    /// The header length N from `prefix`, the first 8 bytes of a file of `fileSize` bytes (fewer if
+    /// the file is shorter), checked before the header is read: N must be above 0, at most 100 MB
+    /// (the reference implementation's limit, so a forged length cannot make a reader allocate
+    /// gigabytes) and fit in the file.
+    static func headerLength(prefix: Data, fileSize: Int, file: URL?) throws -> Int {
         func malformed(_ reason: String) -> CheckpointError { CheckpointError(file: file, problem: .malformed(reason: reason)) }
 
-        guard data.count >= 8 else { throw malformed("\(data.count) bytes, too short for the 8-byte header length") }
-        let headerLength = data.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
-        guard headerLength <= UInt64(min(data.count - 8, Self.maximumHeaderLength)) else {
-            throw malformed("header length \(headerLength) does not fit in the file's \(data.count - 8) remaining bytes")
+        guard prefix.count >= 8 else { throw malformed("\(fileSize) bytes, too short for the 8-byte header length") }
+        let headerLength = prefix.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        guard headerLength > 0 else { throw malformed("the header length is 0: there is no JSON header") }
+        guard headerLength <= UInt64(Self.maximumHeaderLength) else {
+            throw malformed("header length \(headerLength) is above the limit of \(Self.maximumHeaderLength) bytes")
         }
-        dataStart = 8 + Int(headerLength)
-        let dataLength = data.count - dataStart
+        guard headerLength <= UInt64(fileSize - 8) else {
+            throw malformed("header length \(headerLength) does not fit in the file's \(fileSize - 8) remaining bytes")
+        }
+        return Int(headerLength)
+    }
 
+    /// Validates `json`, the header of a file whose data section (after the header) holds `dataLength` bytes.
+    init(json header: Data, dataLength: Int, file: URL?) throws {
+        func malformed(_ reason: String) -> CheckpointError { CheckpointError(file: file, problem: .malformed(reason: reason)) }
+
+        dataStart = 8 + header.count
         let json: Any
         do {
-            json = try JSONSerialization.jsonObject(with: data.subdata(in: data.startIndex + 8..<data.startIndex + dataStart))
+            // Fragments allowed, so that `42` is reported as not an object rather than as not JSON.
+            json = try JSONSerialization.jsonObject(with: header, options: .fragmentsAllowed)
         } catch {
             throw malformed("the header is not valid JSON")
         }

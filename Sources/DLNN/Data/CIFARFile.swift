@@ -35,18 +35,30 @@ public enum CIFARFile {
     /// Channels, rows and columns of every CIFAR image.
     public static let imageShape = [3, 32, 32]
 
+    /// The most records a file may hold: 60 000, all of CIFAR-10 or CIFAR-100 in one file (the
+    /// largest official file, CIFAR-100's `train.bin`, holds 50 000). The format has no header, so
+    /// this is what stops a small gzip file that inflates to gigabytes of valid-looking records.
+    public static let maximumRecordCount = 60_000
+
     /// Reads the records of all `urls` in order into one data set; the files may be gzip-compressed.
     ///
-    /// Throws a `DatasetError` naming the file that is missing or unreadable, whose length is not a
-    /// whole number of records, or that has a label out of range for `format`.
+    /// Throws a `DatasetError` naming the file that is missing, unreadable or not a regular file,
+    /// whose length is not a whole number of records, that holds more than `maximumRecordCount`
+    /// records, or that has a label out of range for `format`.
     public static func read(contentsOf urls: [URL], format: Format) throws -> ImageDataset {
+        try read(contentsOf: urls, format: format, recordLimit: maximumRecordCount)
+    }
+
+    /// `read(contentsOf:format:)` with at most `recordLimit` records per file.
+    static func read(contentsOf urls: [URL], format: Format, recordLimit: Int) throws -> ImageDataset {
         let imageByteCount = imageShape.reduce(1, *)
         let recordByteCount = format.labelByteCount + imageByteCount
         // Open every file first, so a missing one is reported before reading hundreds of megabytes.
         var readers: [DataFileReader] = []
         for url in urls { readers.append(try DataFileReader(contentsOf: url)) }
 
-        let expectedRecords = readers.reduce(0) { $0 + $1.sizeHint / recordByteCount }
+        // Plain files' lengths are real, so reserve for them; compressed data grows as it inflates.
+        let expectedRecords = readers.reduce(0) { $0 + min(($1.knownSize ?? 0) / recordByteCount, recordLimit) }
         var images: [UInt8] = []
         var labels: [Int] = []
         images.reserveCapacity(expectedRecords * imageByteCount)
@@ -59,6 +71,9 @@ public enum CIFARFile {
                 if found == 0 && index > 0 { break }
                 guard found == recordByteCount else {
                     throw DatasetError(file: reader.url, problem: .partialRecord(fileBytes: reader.position, recordBytes: recordByteCount))
+                }
+                guard index < recordLimit else {
+                    throw DatasetError(file: reader.url, problem: .tooManyRecords(limit: recordLimit, recordBytes: recordByteCount))
                 }
                 let label = Int(record[format.labelPosition])
                 guard label < format.classCount else {

@@ -51,7 +51,11 @@ public enum IDXFile {
     ///
     /// When `accepting` is not empty, the magic number must be one of its values (for instance
     /// `0x00000801` for a label file). Throws a `DatasetError` naming the file when it is missing,
-    /// unreadable, has a bad magic number, ends early or has bytes after its data.
+    /// unreadable or not a regular file, has a bad magic number or sizes whose product overflows,
+    /// ends early or has bytes after its data. A zero size is valid and gives an empty array.
+    ///
+    /// The header's sizes bound what is read but are not trusted for memory: the data's array grows
+    /// as the bytes arrive, so a header claiming terabytes in a small file costs about what the file holds.
     public static func read(contentsOf url: URL, accepting magicNumbers: [UInt32] = []) throws -> IDXArray {
         let reader = try DataFileReader(contentsOf: url)
         let magic = try reader.readBytes(4, expectedTotal: 4)
@@ -69,11 +73,15 @@ public enum IDXFile {
         let dimensions = (0..<rank).map { axis in
             sizes[4 * axis..<4 * axis + 4].reduce(0) { $0 << 8 | Int($1) }
         }
-        var byteCount = elementType.byteWidth
-        for size in dimensions {
-            let (product, overflow) = byteCount.multipliedReportingOverflow(by: size)
-            guard !overflow else { throw DatasetError(file: url, problem: .sizeOverflow(dimensions: dimensions)) }
-            byteCount = product
+        // A zero size empties the array however large the others are; otherwise the product must fit in an Int.
+        var byteCount = 0
+        if !dimensions.contains(0) {
+            byteCount = elementType.byteWidth
+            for size in dimensions {
+                let (product, overflow) = byteCount.multipliedReportingOverflow(by: size)
+                guard !overflow else { throw DatasetError(file: url, problem: .sizeOverflow(dimensions: dimensions)) }
+                byteCount = product
+            }
         }
 
         let bytes = try reader.readBytes(byteCount, expectedTotal: headerBytes + byteCount)

@@ -5,7 +5,8 @@ extension ImageDataset {
     /// labels file of N unsigned bytes; either may be gzip-compressed.
     ///
     /// `classCount` defaults to the largest label plus one. Throws a `DatasetError` naming the file
-    /// when one is missing or malformed, when the files disagree on N, or when a label is not below `classCount`.
+    /// when one is missing or malformed, when the files disagree on N, when a size is zero (no
+    /// images, or images of no pixels), or when a label is not below `classCount`.
     public static func loadIDX(images imagesURL: URL, labels labelsURL: URL, classCount: Int? = nil) throws -> ImageDataset {
         let imageFile = try IDXFile.read(
             contentsOf: imagesURL,
@@ -27,7 +28,7 @@ extension ImageDataset {
         let (channels, height, width) = dimensions.count == 3
             ? (1, dimensions[1], dimensions[2])
             : (dimensions[1], dimensions[2], dimensions[3])
-        guard channels > 0, height > 0, width > 0 else {
+        guard dimensions[0] > 0, channels > 0, height > 0, width > 0 else {
             throw DatasetError(file: imagesURL, problem: .emptyImages(dimensions: dimensions))
         }
         return ImageDataset(images: imageFile.bytes, labels: labels, channels: channels, height: height, width: width, classCount: classes)

@@ -14,7 +14,8 @@ import Testing
         let url = try directory.write(bytes, to: "fuzz")
         do {
             let array = try IDXFile.read(contentsOf: url)
-            #expect(array.bytes.count == array.dimensions.reduce(array.elementType.byteWidth, *))
+            // A zero size empties the array whatever the other sizes, whose product could overflow.
+            #expect(array.bytes.count == (array.dimensions.contains(0) ? 0 : array.dimensions.reduce(array.elementType.byteWidth, *)))
         } catch let error as DatasetError {
             #expect(error.file == url)
         }

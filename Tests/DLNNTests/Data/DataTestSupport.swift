@@ -38,9 +38,10 @@ func idxBytes(dimensions: [Int], data: [UInt8], typeCode: UInt8 = 0x08) -> [UInt
 }
 
 /// `bytes` compressed as one gzip member by zlib (windowBits 15 + 16 selects the gzip wrapper).
-func gzip(_ bytes: [UInt8]) -> [UInt8] {
+/// Level 0 stores the bytes as they are, in one final block followed by the 8-byte trailer.
+func gzip(_ bytes: [UInt8], level: Int32 = Z_BEST_COMPRESSION) -> [UInt8] {
     var stream = z_stream()
-    let status = deflateInit2_(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+    let status = deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
     precondition(status == Z_OK)
     defer { deflateEnd(&stream) }
     var input = bytes
@@ -86,4 +87,54 @@ func expectDatasetError(about file: URL, sourceLocation: SourceLocation = #_sour
         Issue.record("expected a DatasetError, got \(error)", sourceLocation: sourceLocation)
     }
     return nil
+}
+
+/// `bytes` with its last four bytes, a gzip file's ISIZE trailer, replaced by `size` (little-endian).
+func forgingGzipSize(_ bytes: [UInt8], as size: UInt32) -> [UInt8] {
+    Array(bytes.dropLast(4)) + (0..<4).map { UInt8(truncatingIfNeeded: size >> (8 * $0)) }
+}
+
+extension TemporaryDirectory {
+    /// Creates a FIFO (named pipe) called `name` in this folder; opening it for reading blocks until a writer comes.
+    func makeFIFO(named name: String) throws -> URL {
+        let fifo = url.appendingPathComponent(name)
+        guard mkfifo(fifo.path, 0o600) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        return fifo
+    }
+
+    /// Creates a sparse file called `name` of `size` bytes that starts with `prefix` and reads as zeros after it.
+    func writeSparse(_ prefix: [UInt8], size: Int, to name: String) throws -> URL {
+        let file = try write(prefix, to: name)
+        let handle = try FileHandle(forWritingTo: file)
+        defer { try? handle.close() }
+        try handle.truncate(atOffset: UInt64(size))
+        return file
+    }
+}
+
+/// The process's peak resident and peak virtual memory so far, in bytes.
+///
+/// A reservation the size of a forged header costs no resident memory until it is touched, so a
+/// test of bounded reading checks both: resident growth (`ru_maxrss`) for memory really used, and
+/// virtual growth (`VmPeak` of `/proc/self/status`) for memory reserved.
+func peakMemory() -> (resident: Int, virtual: Int) {
+    var usage = rusage()
+    getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmPeak:") }
+    let kilobytes = line.flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
+    return (usage.ru_maxrss * 1024, kilobytes * 1024)
+}
+
+/// Expects `body` to add less than `residentLimit` bytes to the peak resident memory and less than
+/// `virtualLimit` to the peak virtual memory (generous bounds: other tests run in parallel).
+func expectBoundedMemory(
+    residentLimit: Int = 64 << 20, virtualLimit: Int = 1 << 30,
+    sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
+) rethrows {
+    let before = peakMemory()
+    try body()
+    let after = peakMemory()
+    #expect(after.resident - before.resident < residentLimit, "resident memory grew by \(after.resident - before.resident) bytes", sourceLocation: sourceLocation)
+    #expect(after.virtual - before.virtual < virtualLimit, "virtual memory grew by \(after.virtual - before.virtual) bytes", sourceLocation: sourceLocation)
 }
