@@ -43,7 +43,7 @@ struct NormsCommandTests {
     @Test("evaluating with batch statistics leaves the running statistics and the mode unchanged")
     func batchStatisticsRestoreBuffers() throws {
         let data = try Self.tinyData()
-        let model = Models.smallVGG(channels: [4], hiddenSize: 8, normalization: NormKind.batch.factory, seed: 3)
+        let model = try Models.smallVGG(channels: [4], hiddenSize: 8, normalization: NormKind.batch.factory, seed: 3)
         model.setTraining(false)
         let before = model.namedBuffers().map(\.parameter.value)
         _ = accuracyWithBatchStatistics(of: model, on: data.test.prefix(20), batchSize: 4, normalization: data.normalization)
@@ -54,7 +54,7 @@ struct NormsCommandTests {
     @Test("bad batch sizes, norms and a single --batch-size exit with status 2", arguments: [
         ["norms", "--batch-sizes", "0,x"], ["norms", "--batch-sizes", "4,x"], ["norms", "--norms", "batch,foo"], ["norms", "--batch-size", "8"],
     ])
-    func badFlags(_ arguments: [String]) {
+    func badFlags(_ arguments: [String]) throws {
         #expect(DLBench.run(arguments: arguments) == 2)
     }
 

@@ -35,7 +35,7 @@ import Testing
         }
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("results.json")))
         #expect(json is [String: Any])
-        let model = ModelKind.mlp.make(imageShape: [1, 28, 28], classCount: 10, seed: 0)
+        let model = try ModelKind.mlp.make(imageShape: [1, 28, 28], classCount: 10, seed: 0)
         try model.loadWeights(from: directory.appendingPathComponent("checkpoints/last.safetensors"))
     }
 }

@@ -33,7 +33,7 @@ let benchmarks: @Sendable () -> Void = {
             inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: kernel, padding: padding,
             bias: false, generator: &generator)
         let x = Tensor.randomNormal([batch, inputChannels, size, size], using: &generator)
-        let outputGradient = Tensor.randomNormal(layer.outputShape(for: x.shape), using: &generator)
+        let outputGradient = Tensor.randomNormal(try! layer.outputShape(for: x.shape), using: &generator)
         Benchmark("Conv2D forward \(name)") { benchmark in
             for _ in benchmark.scaledIterations { blackHole(layer.forward(x)) }
         }
@@ -48,7 +48,7 @@ let benchmarks: @Sendable () -> Void = {
     // LeNet-5's first pooling layer.
     let pool = MaxPool2D(kernelSize: 2)
     let poolInput = Tensor.randomNormal([64, 6, 28, 28], using: &generator)
-    let poolGradient = Tensor.randomNormal(pool.outputShape(for: poolInput.shape), using: &generator)
+    let poolGradient = Tensor.randomNormal(try! pool.outputShape(for: poolInput.shape), using: &generator)
     Benchmark("MaxPool2D forward+backward [64, 6, 28, 28]") { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(pool.forward(poolInput))
@@ -91,7 +91,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // The peer harness's training steps: forward, softmax cross-entropy, backward, SGD with momentum.
     for (name, model, inputShape) in [
-        ("LeNet-5 training step, batch 64", Models.lenet5(), [64, 1, 28, 28]),
+        ("LeNet-5 training step, batch 64", try! Models.lenet5(), [64, 1, 28, 28]),   // 28×28 fits: cannot throw
         ("MLP 784-512-512-10 training step, batch 128", Models.mlp(sizes: [784, 512, 512, 10]), [128, 784]),
     ] {
         let input = Tensor.randomNormal(inputShape, using: &generator)

@@ -14,10 +14,10 @@ enum CompressionModel: String, CaseIterable {
     case mlp, lenet5
 
     /// MLP 784-1024-1024-10, or LeNet-5.
-    func make(seed: UInt64) -> Sequential {
+    func make(seed: UInt64) throws -> Sequential {
         switch self {
         case .mlp: Models.mlp(sizes: [784, 1024, 1024, 10], seed: seed)
-        case .lenet5: Models.lenet5(seed: seed)
+        case .lenet5: try Models.lenet5(seed: seed)
         }
     }
 
@@ -108,14 +108,14 @@ func runCompressionStudies(_ settings: CompressionSettings, on data: DataSplits,
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let fineTuneSet = data.training.prefix(min(settings.fineTuneImages, data.training.count))
     return try settings.models.map { kind in
-        let baseline = kind.make(seed: settings.seed)
+        let baseline = try kind.make(seed: settings.seed)
         let accuracy = try fit(baseline, on: data.training, epochs: settings.epochs, learningRate: settings.learningRate, settings: settings, data: data, progress: progress)
         let checkpoint = directory.appendingPathComponent("baseline-\(kind.rawValue).safetensors")
         try baseline.saveWeights(to: checkpoint)
         let latency = measureLatency(baseline, imageShape: data.training.imageShape, repeats: settings.latencyRepeats)
         // Fresh copies, so fine-tuning one model never touches the baseline or the others.
         func freshCopy() throws -> Sequential {
-            let copy = kind.make(seed: settings.seed)
+            let copy = try kind.make(seed: settings.seed)
             try copy.loadWeights(from: checkpoint)
             return copy
         }

@@ -191,7 +191,7 @@ func runKernelBenchmarks(_ tasks: [KernelTask], policy: TimingPolicy, report: (K
                 let x = Tensor.randomNormal([spec.batch, spec.inputChannels, spec.height, spec.width], using: &generator)
                 let forward = measure(policy) { _ = layer.forward(x) }
                 report(KernelMeasurement(task: "conv2d_fwd", caseName: spec.name, timing: forward, flops: spec.forwardFLOPs, parameters: spec.parameters))
-                let outputGradient = Tensor.randomNormal(layer.outputShape(for: x.shape), using: &generator)
+                let outputGradient = Tensor.randomNormal(try layer.outputShape(for: x.shape), using: &generator)
                 let forwardBackward = measure(policy) {
                     _ = layer.forward(x)
                     _ = layer.backward(outputGradient)
@@ -215,7 +215,7 @@ func runKernelBenchmarks(_ tasks: [KernelTask], policy: TimingPolicy, report: (K
             }
         case .train:
             for (name, model, inputShape) in [
-                ("lenet5_b64", Models.lenet5(), [64, 1, 28, 28]),
+                ("lenet5_b64", try Models.lenet5(), [64, 1, 28, 28]),
                 ("mlp_784_512_512_10_b128", Models.mlp(sizes: [784, 512, 512, 10]), [128, 784]),
             ] {
                 let step = TrainingStep(model: model, inputShape: inputShape, generator: &generator)

@@ -78,7 +78,7 @@ func compareNormalizations(_ settings: NormComparison.Settings, on data: DataSpl
     var parameterCounts: [NormKind: Int] = [:]
     for (norm, batchSize) in pairs {
         reporter.label = "norms: \(norm.displayName), B = \(batchSize)"
-        let model = Models.smallVGG(
+        let model = try Models.smallVGG(
             inputChannels: training.channels, classCount: training.classCount, imageSize: (training.height, training.width),
             channels: settings.channels, hiddenSize: settings.hiddenSize, normalization: norm.factory, seed: settings.seed)
         parameterCounts[norm] = model.parameterCount

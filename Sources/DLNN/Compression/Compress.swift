@@ -45,7 +45,7 @@ private func rebuild(
         var children: [(String, any Layer)] = []
         for child in sequential.children {
             children.append((child.name, try rebuild(child.layer, path: childPath(child.name), inputShape: shape, policy: policy, reports: &reports)))
-            shape = child.layer.outputShape(for: shape)
+            shape = try child.layer.outputShape(for: shape)
         }
         guard zip(children, sequential.layers).contains(where: { $0.1 !== $1 }) else { return layer }
         let result = Sequential(named: children)

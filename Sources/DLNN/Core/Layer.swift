@@ -26,9 +26,10 @@ public protocol Layer: AnyObject {
     var children: [(name: String, layer: any Layer)] { get }
     /// Training mode (batch statistics, dropout active) or evaluation mode.
     var isTraining: Bool { get set }
-    /// The output shape for an input of `inputShape`; stops with a message naming the layer and
-    /// both shapes when the input does not fit.
-    func outputShape(for inputShape: [Int]) -> [Int]
+    /// The output shape for an input of `inputShape` (batch axis included); throws a `ShapeError`
+    /// naming the layer's path, the layer and both shapes when the input does not fit. Run it once
+    /// on a model and its data's shape to validate them before training.
+    func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int]
     /// Floating-point operations of one forward pass on `inputShape` (a multiply-add counts as 2).
     func forwardFLOPs(for inputShape: [Int]) -> Int
     /// A short description for summaries and error messages, e.g. `Dense(784 → 10)`.
@@ -78,8 +79,35 @@ extension Layer {
         return result
     }
 
-    /// Stops with `<summaryName>: <what>` when `condition` is false; for input-shape checks.
-    func requireInput(_ condition: Bool, _ message: @autoclosure () -> String) {
-        require(condition, "\(summaryName): \(message())")
+    /// Throws the `ShapeError` `<summaryName>: <what>` when `condition` is false; for input-shape checks.
+    func checkInput(_ condition: Bool, _ message: @autoclosure () -> String) throws(ShapeError) {
+        if !condition { throw ShapeError(layer: summaryName, problem: message()) }
+    }
+
+    /// `outputShape(for:)` on a path where a shape that does not fit is a programmer error (a forward
+    /// pass, a FLOP count): stops the program with the error's message.
+    func requireOutputShape(for inputShape: [Int]) -> [Int] {
+        requireValidShape { () throws(ShapeError) in try outputShape(for: inputShape) }
+    }
+}
+
+extension Layer {
+    /// `child.outputShape(for:)` with a failure's path prefixed by `name`, for containers.
+    func outputShape(ofChild child: any Layer, named name: String, for inputShape: [Int]) throws(ShapeError) -> [Int] {
+        do {
+            return try child.outputShape(for: inputShape)
+        } catch {
+            throw error.inside(child: name)
+        }
+    }
+}
+
+/// Runs a shape check where a failure is a programmer error: stops with the `ShapeError`'s message.
+@inline(__always)
+func requireValidShape<T>(_ check: () throws(ShapeError) -> T) -> T {
+    do {
+        return try check()
+    } catch {
+        fatalError(error.description)
     }
 }

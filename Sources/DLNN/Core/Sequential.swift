@@ -51,8 +51,12 @@ public final class Sequential: Layer {
         layers[first].accumulateParameterGradients(gradient)
     }
 
-    public func outputShape(for inputShape: [Int]) -> [Int] {
-        layers.reduce(inputShape) { $1.outputShape(for: $0) }
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+        var shape = inputShape
+        for (name, layer) in zip(names, layers) {
+            shape = try outputShape(ofChild: layer, named: name, for: shape)
+        }
+        return shape
     }
 
     public func forwardFLOPs(for inputShape: [Int]) -> Int {
@@ -60,7 +64,7 @@ public final class Sequential: Layer {
         var total = 0
         for layer in layers {
             total += layer.forwardFLOPs(for: shape)
-            shape = layer.outputShape(for: shape)
+            shape = layer.requireOutputShape(for: shape)
         }
         return total
     }

@@ -43,14 +43,14 @@ public final class AvgPool2D: Layer {
         "AvgPool2D(\(window.summary)\(countIncludePad || padding == (0, 0) ? "" : ", excluding padding"))"
     }
 
-    public func outputShape(for inputShape: [Int]) -> [Int] {
-        let g = window.geometry(for: inputShape, layerName: summaryName)
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+        let g = try window.geometry(for: inputShape, layerName: summaryName)
         return [inputShape[0], inputShape[1], g.outputHeight, g.outputWidth]
     }
 
     /// One addition per window element: N·C·Ho·Wo·kh·kw.
     public func forwardFLOPs(for inputShape: [Int]) -> Int {
-        Tensor.elementCount(of: outputShape(for: inputShape)) * kernelSize.height * kernelSize.width
+        Tensor.elementCount(of: requireOutputShape(for: inputShape)) * kernelSize.height * kernelSize.width
     }
 
     /// The divisor d of a window covering `rows` × `columns` of the image.
@@ -61,7 +61,7 @@ public final class AvgPool2D: Layer {
 
     /// y [N, C, Ho, Wo]: the window means of x [N, C, H, W].
     public func forward(_ input: Tensor) -> Tensor {
-        let g = window.geometry(for: input.shape, layerName: summaryName)
+        let g = requireValidShape { () throws(ShapeError) in try window.geometry(for: input.shape, layerName: summaryName) }
         geometry = g
         inputShape = input.shape
         output.resize(batch: input.shape[0], channels: input.shape[1], height: g.outputHeight, width: g.outputWidth)

@@ -48,7 +48,7 @@ public final class Conv2D: Layer {
     private var imagesPerChunk = 1
     /// The last input, kept until `backward` has used it (then released, so that the layer before
     /// can overwrite its output buffer in the next step without a copy).
-    private var input: Tensor?
+    private var forwardInput = ForwardInput()
     /// The chunk workspaces, sized for `imagesPerChunk` images; a chunk of n images uses the first
     /// rows·n·Ho·Wo elements as a matrix with n·Ho·Wo columns.
     ///
@@ -129,23 +129,26 @@ public final class Conv2D: Layer {
     /// 1×1, stride 1, no padding: the image is its own column matrix.
     private var isPointwise: Bool { kernelSize == (1, 1) && stride == (1, 1) && padding == (0, 0) }
 
-    private func geometry(for inputShape: [Int]) -> ConvolutionGeometry {
-        requireInput(
+    private func geometry(for inputShape: [Int]) throws(ShapeError) -> ConvolutionGeometry {
+        try checkInput(
             inputShape.count == 4 && inputShape[1] == inputChannels,
             "input \(describe(inputShape)): expected [N, \(inputChannels), H, W]")
+        try ConvolutionGeometry.checkOutputNotEmpty(
+            height: inputShape[2], width: inputShape[3], kernel: kernelSize, stride: stride, padding: padding,
+            dilation: dilation, inputShape: inputShape, layer: summaryName)
         return ConvolutionGeometry(
             channels: inputChannels, height: inputShape[2], width: inputShape[3], kernel: kernelSize,
             stride: stride, padding: padding, dilation: dilation, operation: summaryName)
     }
 
-    public func outputShape(for inputShape: [Int]) -> [Int] {
-        let g = geometry(for: inputShape)
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+        let g = try geometry(for: inputShape)
         return [inputShape[0], outputChannels, g.outputHeight, g.outputWidth]
     }
 
     /// 2·N·Cout·Ho·Wo·(Cin/G·kh·kw) for the products, N·Cout·Ho·Wo for the bias.
     public func forwardFLOPs(for inputShape: [Int]) -> Int {
-        let outputs = Tensor.elementCount(of: outputShape(for: inputShape))
+        let outputs = Tensor.elementCount(of: requireOutputShape(for: inputShape))
         return 2 * outputs * (inputChannels / groups) * kernelSize.height * kernelSize.width + (bias == nil ? 0 : outputs)
     }
 
@@ -159,7 +162,7 @@ public final class Conv2D: Layer {
     /// y [N, Cout, Ho, Wo] from x [N, Cin, H, W]; see the type's documentation for the GEMMs.
     public func forward(_ input: Tensor) -> Tensor {
         if input.shape != inputShape || geometry == nil {
-            let g = geometry(for: input.shape)
+            let g = requireValidShape { () throws(ShapeError) in try geometry(for: input.shape) }
             geometry = g
             inputShape = input.shape
             // As many images as fit the budget, spread evenly over the chunks (64 → 32 + 32, not 53 + 11).
@@ -168,7 +171,7 @@ public final class Conv2D: Layer {
             imagesPerChunk = max(1, (batch + chunkCount - 1) / chunkCount)
         }
         let g = geometry!
-        self.input = input
+        forwardInput.keep(input)
         columnsImages = nil
         let batch = input.shape[0]
         let plane = g.outputPlaneSize
@@ -255,10 +258,8 @@ public final class Conv2D: Layer {
     }
 
     private func propagate(_ outputGradient: Tensor, computingInputGradient: Bool) {
-        guard let g = geometry, let input else {
-            fatalError("\(summaryName).backward: called without a forward pass before it")
-        }
-        self.input = nil
+        let input = forwardInput.take(layer: summaryName)
+        let g = geometry!
         defer { columnsImages = nil }
         let batch = inputShape[0]
         let plane = g.outputPlaneSize

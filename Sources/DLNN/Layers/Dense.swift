@@ -18,7 +18,7 @@ public final class Dense: Layer {
     public var isTraining = true
 
     /// x of the last forward pass, until `backward` has used it.
-    private var input: Tensor?
+    private var forwardInput = ForwardInput()
     private var output = Tensor.zeros([0, 0])
     private var inputGradient = Tensor.zeros([0, 0])
 
@@ -39,30 +39,30 @@ public final class Dense: Layer {
 
     public var summaryName: String { "Dense(\(inputSize) → \(outputSize)\(bias == nil ? ", no bias" : ""))" }
 
-    public func outputShape(for inputShape: [Int]) -> [Int] {
-        requireValidInput(inputShape)
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+        try checkValidInput(inputShape)
         return [inputShape[0], outputSize]
     }
 
-    /// Stops with a message naming the layer and the shape unless it is [N, in].
-    private func requireValidInput(_ inputShape: [Int]) {
-        requireInput(
+    /// Throws a `ShapeError` naming the layer and the shape unless it is [N, in].
+    private func checkValidInput(_ inputShape: [Int]) throws(ShapeError) {
+        try checkInput(
             inputShape.count == 2 && inputShape[1] == inputSize,
             "input \(describe(inputShape)): expected [N, \(inputSize)]\(inputShape.count > 2 ? " (use Flatten first)" : "")")
     }
 
     /// 2·N·in·out for the product, N·out for the bias.
     public func forwardFLOPs(for inputShape: [Int]) -> Int {
-        let rows = outputShape(for: inputShape)[0]
+        let rows = requireOutputShape(for: inputShape)[0]
         return 2 * rows * inputSize * outputSize + (bias == nil ? 0 : rows * outputSize)
     }
 
     /// y [N, out] = x [N, in]·Wᵀ + b: every row of y starts as b, then one GEMM adds x·Wᵀ (β = 1).
     public func forward(_ input: Tensor) -> Tensor {
-        requireValidInput(input.shape)
+        requireValidShape { () throws(ShapeError) in try checkValidInput(input.shape) }
         let rows = input.shape[0]
         output.resize(rows: rows, columns: outputSize)
-        self.input = input
+        forwardInput.keep(input)
         if let bias {
             bias.value.withUnsafeBufferPointer { b in
                 output.withUnsafeMutableBufferPointer { y in
@@ -93,7 +93,7 @@ public final class Dense: Layer {
     /// Adds gᵀ·x into ∂L/∂W and Σₙ gₙ into ∂L/∂b, then lets go of x (so that the layer before can
     /// overwrite its output buffer in the next step without a copy); returns N.
     private func accumulateGradients(_ outputGradient: Tensor) -> Int {
-        guard let input else { fatalError("\(summaryName).backward: called without a forward pass before it") }
+        let input = forwardInput.take(layer: summaryName)
         let rows = input.shape[0]
         require(
             outputGradient.shape.count == 2 && outputGradient.shape[0] == rows && outputGradient.shape[1] == outputSize,
@@ -110,7 +110,6 @@ public final class Dense: Layer {
                 }
             }
         }
-        self.input = nil
         return rows
     }
 }

@@ -54,8 +54,9 @@ public final class Dropout: Layer {
     /// dx = g ⊙ m / (1 − p) with the mask of the last forward pass, or dx = g when it applied none.
     public func backward(_ outputGradient: Tensor) -> Tensor {
         guard maskIsActive else { return outputGradient }
-        requireInput(
+        require(
             outputGradient.shape == scaledMask.shape,
+            "\(summaryName): " +
             "output gradient \(describe(outputGradient.shape)) does not match the last output \(describe(scaledMask.shape))"
         )
         inputGradient.resize(to: outputGradient.shape)
@@ -69,7 +70,7 @@ public final class Dropout: Layer {
         return inputGradient
     }
 
-    public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] { inputShape }
 
     public func forwardFLOPs(for inputShape: [Int]) -> Int {
         isTraining && probability > 0 ? Tensor.elementCount(of: inputShape) : 0

@@ -15,15 +15,15 @@ public final class Flatten: Layer {
 
     public var summaryName: String { "Flatten" }
 
-    public func outputShape(for inputShape: [Int]) -> [Int] {
-        requireInput(inputShape.count >= 2, "input \(describe(inputShape)): expected [N, …] with at least two axes")
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+        try checkInput(inputShape.count >= 2, "input \(describe(inputShape)): expected [N, …] with at least two axes")
         return [inputShape[0], inputShape.dropFirst().reduce(1, *)]
     }
 
     /// y [N, d₁·d₂·…] from x [N, d₁, d₂, …], sharing x's storage.
     public func forward(_ input: Tensor) -> Tensor {
         if input.shape != inputShape || flatShape.isEmpty {
-            flatShape = outputShape(for: input.shape)
+            flatShape = requireOutputShape(for: input.shape)
             inputShape = input.shape
         }
         return input.reshaped(flatShape)

@@ -14,27 +14,27 @@ public final class GlobalAvgPool2D: Layer {
 
     public var summaryName: String { "GlobalAvgPool2D" }
 
-    public func outputShape(for inputShape: [Int]) -> [Int] {
-        requireValidInput(inputShape)
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+        try checkValidInput(inputShape)
         return [inputShape[0], inputShape[1]]
     }
 
-    /// Stops with a message naming the shape unless it is [N, C, H, W] with H, W > 0.
-    private func requireValidInput(_ inputShape: [Int]) {
-        requireInput(
+    /// Throws a `ShapeError` naming the shape unless it is [N, C, H, W] with H, W > 0.
+    private func checkValidInput(_ inputShape: [Int]) throws(ShapeError) {
+        try checkInput(
             inputShape.count == 4 && inputShape[2] > 0 && inputShape[3] > 0,
             "input \(describe(inputShape)): expected [N, C, H, W] with H, W > 0")
     }
 
     /// One addition per input element: N·C·H·W.
     public func forwardFLOPs(for inputShape: [Int]) -> Int {
-        _ = outputShape(for: inputShape)
+        _ = requireOutputShape(for: inputShape)
         return Tensor.elementCount(of: inputShape)
     }
 
     /// y [N, C]: the mean over H·W of every plane of x [N, C, H, W].
     public func forward(_ input: Tensor) -> Tensor {
-        requireValidInput(input.shape)
+        requireValidShape { () throws(ShapeError) in try checkValidInput(input.shape) }
         output.resize(rows: input.shape[0], columns: input.shape[1])
         inputShape = input.shape
         let plane = input.shape[2] * input.shape[3]

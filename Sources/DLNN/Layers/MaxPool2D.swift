@@ -38,19 +38,19 @@ public final class MaxPool2D: Layer {
 
     public var summaryName: String { "MaxPool2D(\(window.summary))" }
 
-    public func outputShape(for inputShape: [Int]) -> [Int] {
-        let g = window.geometry(for: inputShape, layerName: summaryName)
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+        let g = try window.geometry(for: inputShape, layerName: summaryName)
         return [inputShape[0], inputShape[1], g.outputHeight, g.outputWidth]
     }
 
     /// One comparison per window element: N·C·Ho·Wo·kh·kw.
     public func forwardFLOPs(for inputShape: [Int]) -> Int {
-        Tensor.elementCount(of: outputShape(for: inputShape)) * kernelSize.height * kernelSize.width
+        Tensor.elementCount(of: requireOutputShape(for: inputShape)) * kernelSize.height * kernelSize.width
     }
 
     /// y [N, C, Ho, Wo] from x [N, C, H, W], recording where each maximum came from.
     public func forward(_ input: Tensor) -> Tensor {
-        let g = window.geometry(for: input.shape, layerName: summaryName)
+        let g = requireValidShape { () throws(ShapeError) in try window.geometry(for: input.shape, layerName: summaryName) }
         inputShape = input.shape
         output.resize(batch: input.shape[0], channels: input.shape[1], height: g.outputHeight, width: g.outputWidth)
         if argmax.count != output.count { argmax = [Int](repeating: 0, count: output.count) }

@@ -35,10 +35,16 @@ struct PoolingWindow {
         return parts.joined(separator: ", ")
     }
 
-    /// The geometry for an NCHW input; stops with `<layerName>: input [..]: expected [N, C, H, W]` for other ranks.
+    /// The geometry for an NCHW input; throws `<layerName>: input [..]: expected [N, C, H, W]` for other
+    /// ranks, and a `ShapeError` naming the sizes when the image is smaller than the window.
     /// `layerName` is an autoclosure so that a forward pass need not build the name.
-    func geometry(for inputShape: [Int], layerName: @autoclosure () -> String) -> ConvolutionGeometry {
-        require(inputShape.count == 4, "\(layerName()): input \(describe(inputShape)): expected [N, C, H, W]")
+    func geometry(for inputShape: [Int], layerName: @autoclosure () -> String) throws(ShapeError) -> ConvolutionGeometry {
+        guard inputShape.count == 4 else {
+            throw ShapeError(layer: layerName(), problem: "input \(describe(inputShape)): expected [N, C, H, W]")
+        }
+        try ConvolutionGeometry.checkOutputNotEmpty(
+            height: inputShape[2], width: inputShape[3], kernel: kernelSize, stride: stride, padding: padding,
+            inputShape: inputShape, layer: layerName())
         return ConvolutionGeometry(
             channels: inputShape[1], height: inputShape[2], width: inputShape[3],
             kernel: kernelSize, stride: stride, padding: padding, operation: layerName())
@@ -58,5 +64,24 @@ extension ConvolutionGeometry {
     func windowColumns(ofOutputColumn x: Int) -> Range<Int> {
         let start = x * strideWidth - paddingWidth
         return Swift.max(start, 0)..<Swift.min(start + kernelWidth, inputWidth)
+    }
+}
+
+extension ConvolutionGeometry {
+    /// Throws a `ShapeError` for `layer` when an image of `height`×`width` is smaller than the window
+    /// (the output would be empty): the check `init` would stop the program on, made ahead.
+    static func checkOutputNotEmpty(
+        height: Int, width: Int, kernel: (height: Int, width: Int), stride: (height: Int, width: Int),
+        padding: (height: Int, width: Int), dilation: (height: Int, width: Int) = (1, 1),
+        inputShape: [Int], layer: @autoclosure () -> String
+    ) throws(ShapeError) {
+        let outputHeight = outputExtent(input: height, kernel: kernel.height, stride: stride.height, padding: padding.height, dilation: dilation.height)
+        let outputWidth = outputExtent(input: width, kernel: kernel.width, stride: stride.width, padding: padding.width, dilation: dilation.width)
+        guard height > 0, width > 0, outputHeight > 0, outputWidth > 0 else {
+            throw ShapeError(
+                layer: layer(),
+                problem: "input \(describe(inputShape)): a \(height)×\(width) image is smaller than the "
+                    + "\(kernel.height)×\(kernel.width) window (with padding \(padding.height)×\(padding.width)); the output would be empty")
+        }
     }
 }

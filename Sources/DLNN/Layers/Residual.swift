@@ -38,24 +38,27 @@ public final class Residual: Layer {
 
     public var summaryName: String { shortcut == nil ? "Residual" : "Residual(projection)" }
 
-    /// The shape of F(x) + S(x), before the activation; stops when the branches disagree.
-    func sumShape(for inputShape: [Int]) -> [Int] {
-        let bodyShape = body.outputShape(for: inputShape)
-        let shortcutShape = shortcut?.outputShape(for: inputShape) ?? inputShape
-        requireInput(
+    /// The shape of F(x) + S(x), before the activation; throws when the branches disagree.
+    func sumShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+        let bodyShape = try outputShape(ofChild: body, named: "body", for: inputShape)
+        let shortcutShape = try shortcut.map { shortcut throws(ShapeError) in
+            try outputShape(ofChild: shortcut, named: "shortcut", for: inputShape)
+        } ?? inputShape
+        try checkInput(
             bodyShape == shortcutShape,
             "input \(describe(inputShape)): body output \(describe(bodyShape)) and shortcut output \(describe(shortcutShape)) differ\(shortcut == nil ? " (add a projection shortcut)" : "")")
         return bodyShape
     }
 
-    public func outputShape(for inputShape: [Int]) -> [Int] {
-        let shape = sumShape(for: inputShape)
-        return activation?.outputShape(for: shape) ?? shape
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+        let shape = try sumShape(for: inputShape)
+        guard let activation else { return shape }
+        return try outputShape(ofChild: activation, named: "activation", for: shape)
     }
 
     /// The branches' FLOPs, one addition per output element, and the activation's FLOPs.
     public func forwardFLOPs(for inputShape: [Int]) -> Int {
-        let shape = sumShape(for: inputShape)
+        let shape = requireValidShape { () throws(ShapeError) in try sumShape(for: inputShape) }
         return body.forwardFLOPs(for: inputShape) + (shortcut?.forwardFLOPs(for: inputShape) ?? 0)
             + Tensor.elementCount(of: shape) + (activation?.forwardFLOPs(for: shape) ?? 0)
     }
@@ -64,9 +67,11 @@ public final class Residual: Layer {
     public func forward(_ input: Tensor) -> Tensor {
         let branch = body.forward(input)
         let skip = shortcut?.forward(input) ?? input
-        requireInput(
-            branch.shape == skip.shape,
-            "input \(describe(input.shape)): body output \(describe(branch.shape)) and shortcut output \(describe(skip.shape)) differ")
+        requireValidShape { () throws(ShapeError) in
+            try checkInput(
+                branch.shape == skip.shape,
+                "input \(describe(input.shape)): body output \(describe(branch.shape)) and shortcut output \(describe(skip.shape)) differ")
+        }
         sum.resize(to: branch.shape)
         add(branch, skip, into: &sum)
         return activation?.forward(sum) ?? sum

@@ -20,10 +20,11 @@ public enum Models {
     ///
     /// The padding keeps 28×28 inputs at 28×28 after the first convolution, as the original's 32×32
     /// inputs gave 28×28 maps. For 1×28×28 inputs and 10 classes it has 61,706 parameters.
+    /// Throws a `ShapeError` when `imageSize` is too small for the two poolings (under 4×4 after the first).
     public static func lenet5(
         inputChannels: Int = 1, classCount: Int = 10, imageSize: (height: Int, width: Int) = (28, 28),
         activation: () -> any Layer = { ReLU() }, seed: UInt64 = 0
-    ) -> Sequential {
+    ) throws(ShapeError) -> Sequential {
         var generator = SeededGenerator(seed: seed)
         let features = Sequential(
             Conv2D(inputChannels: inputChannels, outputChannels: 6, kernelSize: 5, padding: 2, generator: &generator),
@@ -32,7 +33,7 @@ public enum Models {
             Conv2D(inputChannels: 6, outputChannels: 16, kernelSize: 5, generator: &generator),
             activation(),
             MaxPool2D(kernelSize: 2))
-        let flatSize = flattenedSize(of: features, inputChannels: inputChannels, imageSize: imageSize)
+        let flatSize = try flattenedSize(of: features, inputChannels: inputChannels, imageSize: imageSize)
         let classifier = Sequential(
             Flatten(),
             Dense(inputSize: flatSize, outputSize: 120, generator: &generator),
@@ -64,12 +65,13 @@ public enum Models {
     /// A small VGG-style network (Simonyan & Zisserman, 2015): per entry c of `channels`, two
     /// 3×3 convolutions with padding 1 to c channels (each followed by the normalization, if any,
     /// and the activation) and a 2×2 max pooling; then Flatten, Dense(→ `hiddenSize`), act,
-    /// Dense(→ classes). The defaults take 1×28×28 to 16×14×14 and 32×7×7.
+    /// Dense(→ classes). The defaults take 1×28×28 to 16×14×14 and 32×7×7. Throws a `ShapeError`
+    /// when `imageSize` is too small for the poolings.
     public static func smallVGG(
         inputChannels: Int = 1, classCount: Int = 10, imageSize: (height: Int, width: Int) = (28, 28),
         channels: [Int] = [16, 32], hiddenSize: Int = 128,
         activation: () -> any Layer = { ReLU() }, normalization: ((_ channels: Int) -> any Layer)? = nil, seed: UInt64 = 0
-    ) -> Sequential {
+    ) throws(ShapeError) -> Sequential {
         var generator = SeededGenerator(seed: seed)
         var layers: [any Layer] = []
         var previous = inputChannels
@@ -80,7 +82,7 @@ public enum Models {
             previous = width
         }
         let features = Sequential(layers)
-        let flatSize = flattenedSize(of: features, inputChannels: inputChannels, imageSize: imageSize)
+        let flatSize = try flattenedSize(of: features, inputChannels: inputChannels, imageSize: imageSize)
         let classifier = Sequential(
             Flatten(),
             Dense(inputSize: flatSize, outputSize: hiddenSize, generator: &generator),
@@ -149,7 +151,13 @@ public enum Models {
     }
 
     /// The per-sample size of `features`' output for one image of the given size.
-    private static func flattenedSize(of features: any Layer, inputChannels: Int, imageSize: (height: Int, width: Int)) -> Int {
-        features.outputShape(for: [1, inputChannels, imageSize.height, imageSize.width]).dropFirst().reduce(1, *)
+    private static func flattenedSize(
+        of features: Sequential, inputChannels: Int, imageSize: (height: Int, width: Int)
+    ) throws(ShapeError) -> Int {
+        do {
+            return try features.outputShape(for: [1, inputChannels, imageSize.height, imageSize.width]).dropFirst().reduce(1, *)
+        } catch {
+            throw error.inside(child: "features")
+        }
     }
 }

@@ -1,7 +1,8 @@
 /// A container whose children's input shapes follow from its own, so that `summary(inputShape:)`
 /// can list its children one by one. Containers that do not conform appear as a single row.
 protocol ShapeRouting: Layer {
-    /// The input shape of each child, in `children` order, for an input of `inputShape`.
+    /// The input shape of each child, in `children` order, for an input of `inputShape`
+    /// (which `outputShape(for:)` has accepted).
     func childInputShapes(for inputShape: [Int]) -> [[Int]]
 }
 
@@ -11,7 +12,7 @@ extension Sequential: ShapeRouting {
         var shape = inputShape
         for layer in layers {
             shapes.append(shape)
-            shape = layer.outputShape(for: shape)
+            shape = layer.requireOutputShape(for: shape)
         }
         return shapes
     }
@@ -20,7 +21,8 @@ extension Sequential: ShapeRouting {
 extension Residual: ShapeRouting {
     /// The body and the shortcut see the block's input; the activation sees their sum.
     func childInputShapes(for inputShape: [Int]) -> [[Int]] {
-        [inputShape] + (shortcut == nil ? [] : [inputShape]) + (activation == nil ? [] : [sumShape(for: inputShape)])
+        let sum = activation == nil ? [] : [requireValidShape { () throws(ShapeError) in try sumShape(for: inputShape) }]
+        return [inputShape] + (shortcut == nil ? [] : [inputShape]) + sum
     }
 }
 
@@ -31,14 +33,15 @@ extension Layer {
     ///
     /// A container that does work of its own (the addition of a `Residual`) gets a row after its
     /// children with that work alone, so the rows add up to the totals. FLOPs count a multiply-add
-    /// as 2 and scale with the batch size in `inputShape`. Stops with the usual message when a
-    /// layer does not accept the shape it receives.
+    /// as 2 and scale with the batch size in `inputShape`. Throws the `ShapeError` of the first layer
+    /// that does not accept the shape it receives.
     ///
     /// ```
     /// Layer           Type                           Output shape     Parameters    FLOPs
     /// features.0      Conv2D(1 → 6, 5×5, padding 2)  [1, 6, 28, 28]          156  239,904
     /// ```
-    public func summary(inputShape: [Int]) -> String {
+    public func summary(inputShape: [Int]) throws(ShapeError) -> String {
+        _ = try outputShape(for: inputShape)
         let rows = summaryRows(path: "", inputShape: inputShape)
         let header = SummaryRow(path: "Layer", type: "Type", outputShape: "Output shape", parameters: "Parameters", flops: "FLOPs")
         let widths = ([header] + rows).reduce(into: [0, 0, 0, 0, 0]) { widths, row in
@@ -68,7 +71,7 @@ extension Layer {
 
     /// The rows of this layer at `path` for `inputShape`: leaves, expanded containers, or one row.
     private func summaryRows(path: String, inputShape: [Int]) -> [SummaryRow] {
-        let shape = outputShape(for: inputShape)
+        let shape = requireOutputShape(for: inputShape)
         func row(parameters: Int, flops: Int) -> SummaryRow {
             SummaryRow(
                 path: path, type: summaryName, outputShape: describe(shape),

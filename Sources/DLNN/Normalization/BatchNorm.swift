@@ -37,6 +37,7 @@ public final class BatchNorm: Layer {
     /// A batch normalization of `features` channels.
     ///
     /// - Parameters:
+    ///   - features: Channels C of the [N, C], [N, C, L] or [N, C, H, W] input.
     ///   - momentum: Weight of the old running estimate, in [0, 1]; 0.9 is PyTorch's `momentum=0.1`.
     ///   - epsilon: ε added to the variance, 1e-5 as in PyTorch.
     ///   - affine: Whether to learn γ and β.
@@ -72,11 +73,7 @@ public final class BatchNorm: Layer {
     public var buffers: [Parameter] { kernel.running?.buffers ?? [] }
 
     public func forward(_ input: Tensor) -> Tensor {
-        let layout = self.layout(for: input.shape)
-        requireInput(
-            !isTraining || layout.elementsPerGroup > 1,
-            "input \(describe(input.shape)): training needs more than one value per channel, got \(layout.elementsPerGroup)"
-        )
+        let layout = requireValidShape { () throws(ShapeError) in try self.layout(for: input.shape) }
         return kernel.forward(input, layout: layout, isTraining: isTraining)
     }
 
@@ -84,24 +81,30 @@ public final class BatchNorm: Layer {
         kernel.backward(outputGradient, layerName: summaryName)
     }
 
-    public func outputShape(for inputShape: [Int]) -> [Int] {
-        _ = layout(for: inputShape)
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+        _ = try layout(for: inputShape)
         return inputShape
     }
 
     /// 7 per element in training (statistics and normalization), 3 in evaluation with running statistics.
     public func forwardFLOPs(for inputShape: [Int]) -> Int {
         NormalizationKernel.forwardFLOPs(
-            elements: Tensor.elementCount(of: outputShape(for: inputShape)),
+            elements: Tensor.elementCount(of: requireOutputShape(for: inputShape)),
             batchStatistics: isTraining || kernel.running == nil
         )
     }
 
     public var summaryName: String { "BatchNorm(\(features))" }
 
-    private func layout(for shape: [Int]) -> NormalizationLayout {
+    /// The layout of `shape`; in training, batch statistics need more than one value per channel.
+    private func layout(for shape: [Int]) throws(ShapeError) -> NormalizationLayout {
         let layout = NormalizationLayout(inputShape: shape, channels: features, ranks: 2...4, grouping: .acrossBatch)
-        requireInput(layout != nil, "input \(describe(shape)): expected [N, \(features)], [N, \(features), L] or [N, \(features), H, W]")
-        return layout!
+        guard let layout else {
+            throw ShapeError(layer: summaryName, problem: "input \(describe(shape)): expected [N, \(features)], [N, \(features), L] or [N, \(features), H, W]")
+        }
+        try checkInput(
+            !isTraining || layout.elementsPerGroup > 1,
+            "input \(describe(shape)): training needs more than one value per channel, got \(layout.elementsPerGroup)")
+        return layout
     }
 }

@@ -26,6 +26,8 @@ public final class GroupNorm: Layer {
     /// A group normalization of `channels` channels in `groups` groups; `groups` must divide `channels`.
     ///
     /// - Parameters:
+    ///   - groups: Groups G of channels that share statistics; 1 is layer normalization over (C, H, W).
+    ///   - channels: Channels C of the input.
     ///   - epsilon: ε added to the variance, 1e-5 as in PyTorch.
     ///   - affine: Whether to learn γ and β.
     public init(groups: Int, channels: Int, epsilon: Float = 1e-5, affine: Bool = true) {
@@ -49,28 +51,31 @@ public final class GroupNorm: Layer {
     public var parameters: [Parameter] { kernel.parameters }
 
     public func forward(_ input: Tensor) -> Tensor {
-        kernel.forward(input, layout: layout(for: input.shape), isTraining: isTraining)
+        kernel.forward(
+            input, layout: requireValidShape { () throws(ShapeError) in try layout(for: input.shape) }, isTraining: isTraining)
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
         kernel.backward(outputGradient, layerName: summaryName)
     }
 
-    public func outputShape(for inputShape: [Int]) -> [Int] {
-        _ = layout(for: inputShape)
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+        _ = try layout(for: inputShape)
         return inputShape
     }
 
     /// 7 per element: statistics and normalization.
     public func forwardFLOPs(for inputShape: [Int]) -> Int {
-        NormalizationKernel.forwardFLOPs(elements: Tensor.elementCount(of: outputShape(for: inputShape)), batchStatistics: true)
+        NormalizationKernel.forwardFLOPs(elements: Tensor.elementCount(of: requireOutputShape(for: inputShape)), batchStatistics: true)
     }
 
     public var summaryName: String { "GroupNorm(groups: \(groups), channels: \(channels))" }
 
-    private func layout(for shape: [Int]) -> NormalizationLayout {
+    private func layout(for shape: [Int]) throws(ShapeError) -> NormalizationLayout {
         let layout = NormalizationLayout(inputShape: shape, channels: channels, ranks: 2...4, grouping: .perSample(groups: groups))
-        requireInput(layout != nil, "input \(describe(shape)): expected [N, \(channels)], [N, \(channels), L] or [N, \(channels), H, W]")
-        return layout!
+        guard let layout else {
+            throw ShapeError(layer: summaryName, problem: "input \(describe(shape)): expected [N, \(channels)], [N, \(channels), L] or [N, \(channels), H, W]")
+        }
+        return layout
     }
 }

@@ -32,6 +32,7 @@ public final class InstanceNorm: Layer {
     /// An instance normalization of `channels` channels.
     ///
     /// - Parameters:
+    ///   - channels: Channels C of the [N, C, L] or [N, C, H, W] input.
     ///   - epsilon: ε added to the variance, 1e-5 as in PyTorch.
     ///   - affine: Whether to learn γ and β (off by default, as in PyTorch).
     ///   - trackRunningStatistics: Whether to keep running statistics and use them in evaluation mode.
@@ -67,11 +68,7 @@ public final class InstanceNorm: Layer {
     public var buffers: [Parameter] { kernel.running?.buffers ?? [] }
 
     public func forward(_ input: Tensor) -> Tensor {
-        let layout = self.layout(for: input.shape)
-        requireInput(
-            !(isTraining || kernel.running == nil) || layout.elementsPerGroup > 1,
-            "input \(describe(input.shape)): per-sample statistics need more than one spatial value, got \(layout.elementsPerGroup)"
-        )
+        let layout = requireValidShape { () throws(ShapeError) in try self.layout(for: input.shape) }
         return kernel.forward(input, layout: layout, isTraining: isTraining)
     }
 
@@ -79,24 +76,30 @@ public final class InstanceNorm: Layer {
         kernel.backward(outputGradient, layerName: summaryName)
     }
 
-    public func outputShape(for inputShape: [Int]) -> [Int] {
-        _ = layout(for: inputShape)
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+        _ = try layout(for: inputShape)
         return inputShape
     }
 
     /// 7 per element with per-sample statistics, 3 in evaluation with running statistics.
     public func forwardFLOPs(for inputShape: [Int]) -> Int {
         NormalizationKernel.forwardFLOPs(
-            elements: Tensor.elementCount(of: outputShape(for: inputShape)),
+            elements: Tensor.elementCount(of: requireOutputShape(for: inputShape)),
             batchStatistics: isTraining || kernel.running == nil
         )
     }
 
     public var summaryName: String { "InstanceNorm(\(channels))" }
 
-    private func layout(for shape: [Int]) -> NormalizationLayout {
+    /// The layout of `shape`; per-sample statistics need more than one spatial value.
+    private func layout(for shape: [Int]) throws(ShapeError) -> NormalizationLayout {
         let layout = NormalizationLayout(inputShape: shape, channels: channels, ranks: 3...4, grouping: .perSample(groups: channels))
-        requireInput(layout != nil, "input \(describe(shape)): expected [N, \(channels), L] or [N, \(channels), H, W]")
-        return layout!
+        guard let layout else {
+            throw ShapeError(layer: summaryName, problem: "input \(describe(shape)): expected [N, \(channels), L] or [N, \(channels), H, W]")
+        }
+        try checkInput(
+            !(isTraining || kernel.running == nil) || layout.elementsPerGroup > 1,
+            "input \(describe(shape)): per-sample statistics need more than one spatial value, got \(layout.elementsPerGroup)")
+        return layout
     }
 }

@@ -24,6 +24,7 @@ public final class LayerNorm: Layer {
     /// A layer normalization over trailing axes `normalizedShape`.
     ///
     /// - Parameters:
+    ///   - normalizedShape: The trailing axes normalized together, e.g. [C, H, W].
     ///   - epsilon: ε added to the variance, 1e-5 as in PyTorch.
     ///   - affine: Whether to learn γ and β (PyTorch's `elementwise_affine`).
     public init(normalizedShape: [Int], epsilon: Float = 1e-5, affine: Bool = true) {
@@ -46,28 +47,29 @@ public final class LayerNorm: Layer {
     public var parameters: [Parameter] { kernel.parameters }
 
     public func forward(_ input: Tensor) -> Tensor {
-        kernel.forward(input, layout: layout(for: input.shape), isTraining: isTraining)
+        kernel.forward(
+            input, layout: requireValidShape { () throws(ShapeError) in try layout(for: input.shape) }, isTraining: isTraining)
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
         kernel.backward(outputGradient, layerName: summaryName)
     }
 
-    public func outputShape(for inputShape: [Int]) -> [Int] {
-        _ = layout(for: inputShape)
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+        _ = try layout(for: inputShape)
         return inputShape
     }
 
     /// 7 per element: statistics and normalization.
     public func forwardFLOPs(for inputShape: [Int]) -> Int {
-        NormalizationKernel.forwardFLOPs(elements: Tensor.elementCount(of: outputShape(for: inputShape)), batchStatistics: true)
+        NormalizationKernel.forwardFLOPs(elements: Tensor.elementCount(of: requireOutputShape(for: inputShape)), batchStatistics: true)
     }
 
     public var summaryName: String { "LayerNorm(\(describe(normalizedShape)))" }
 
     /// The input as [samples, D₁·…·D_k, 1]: one group per sample, one "channel" per normalized element.
-    private func layout(for shape: [Int]) -> NormalizationLayout {
-        requireInput(
+    private func layout(for shape: [Int]) throws(ShapeError) -> NormalizationLayout {
+        try checkInput(
             shape.count > normalizedShape.count && shape.suffix(normalizedShape.count).elementsEqual(normalizedShape),
             "input \(describe(shape)): expected [N, \(normalizedShape.map(String.init).joined(separator: ", "))] (any leading axes, then \(describe(normalizedShape)))"
         )

@@ -7,7 +7,7 @@ import Testing
 @Suite struct ElementwiseActivationTests {
     private func check(_ layer: any Layer, _ f: @escaping (Double) -> Double, sourceLocation: SourceLocation = #_sourceLocation) {
         for (index, shape) in activationTestShapes.enumerated() {
-            #expect(layer.outputShape(for: shape) == shape, sourceLocation: sourceLocation)
+            #expect((try? layer.outputShape(for: shape)) == shape, sourceLocation: sourceLocation)
             checkGradients(
                 of: layer, input: inputAwayFromZero(shape, seed: UInt64(index)),
                 reference: { x, _ in x.map(f) }, sourceLocation: sourceLocation
@@ -31,25 +31,25 @@ import Testing
         check(ELU(alpha: alpha)) { $0 > 0 ? $0 : a * (exp($0) - 1) }
     }
 
-    @Test func sigmoid() {
+    @Test func sigmoid() throws {
         check(Sigmoid()) { 1 / (1 + exp(-$0)) }
     }
 
-    @Test func tanh() {
+    @Test func tanh() throws {
         check(Tanh()) { Foundation.tanh($0) }
     }
 
-    @Test func geluExact() {
+    @Test func geluExact() throws {
         check(GELU()) { 0.5 * $0 * (1 + erf($0 / 2.0.squareRoot())) }
     }
 
-    @Test func geluTanhApproximation() {
+    @Test func geluTanhApproximation() throws {
         check(GELU(approximation: .tanh)) { x in
             0.5 * x * (1 + Foundation.tanh((2 / Double.pi).squareRoot() * (x + 0.044715 * x * x * x)))
         }
     }
 
-    @Test func saturatingActivationsStayFiniteForHugeInputs() {
+    @Test func saturatingActivationsStayFiniteForHugeInputs() throws {
         let x = Tensor([-1e4, -100, 0, 100, 1e4])
         #expect(Sigmoid().forward(x).scalars == [0, Float(exp(-100.0)), 0.5, 1, 1])
         #expect(Tanh().forward(x).scalars == [-1, -1, 0, 1, 1])
@@ -60,7 +60,7 @@ import Testing
         #expect(sigmoid.backward(Tensor.ones([5])).scalars.allSatisfy { $0.isFinite })
     }
 
-    @Test func reportsRoughFLOPsPerElement() {
+    @Test func reportsRoughFLOPsPerElement() throws {
         let shape = [2, 3, 4, 5]
         let counts = [ReLU().forwardFLOPs(for: shape), LeakyReLU().forwardFLOPs(for: shape), ELU().forwardFLOPs(for: shape),
                       Sigmoid().forwardFLOPs(for: shape), Tanh().forwardFLOPs(for: shape), GELU().forwardFLOPs(for: shape),

@@ -6,12 +6,12 @@ import Testing
     /// LeNet-5 at 90 % energy: every Dense and Conv2D is visited in order; factorized ones are
     /// rebuilt, skipped ones stay the same objects; the output shape is unchanged.
     @Test func compressesLeNetByType() throws {
-        let model = Models.lenet5(seed: 41)
+        let model = try Models.lenet5(seed: 41)
         let result = try compress(model, inputShape: [1, 1, 28, 28], policy: CompressionPolicy(layers: .dense, rank: .energy(0.9)))
         #expect(result.layers.map(\.path) == ["classifier.1", "classifier.3", "classifier.5"])
         let compressed = try #require(result.model as? Sequential)
         #expect(compressed.layers[0] === model.layers[0], "the untouched features are shared")
-        #expect(compressed.outputShape(for: [2, 1, 28, 28]) == [2, 10])
+        #expect(try compressed.outputShape(for: [2, 1, 28, 28]) == [2, 10])
         for report in result.layers where report.isFactorized {
             #expect(report.parametersAfter < report.parametersBefore && report.flopsAfter < report.flopsBefore)
             #expect(report.retainedEnergy! >= 0.9)
@@ -40,12 +40,12 @@ import Testing
     /// A compressed model saves through the normal checkpoint path and loads into the structure
     /// rebuilt from a fresh copy of the original with `result.structure`.
     @Test func checkpointRoundTrip() throws {
-        let result = try compress(Models.lenet5(seed: 43), inputShape: [1, 1, 28, 28], policy: CompressionPolicy(rank: .energy(0.8)))
+        let result = try compress(try Models.lenet5(seed: 43), inputShape: [1, 1, 28, 28], policy: CompressionPolicy(rank: .energy(0.8)))
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("compress-\(ProcessInfo.processInfo.processIdentifier).safetensors")
         defer { try? FileManager.default.removeItem(at: url) }
         try result.model.saveWeights(to: url)
 
-        let rebuilt = try compress(Models.lenet5(seed: 99), inputShape: [1, 1, 28, 28], policy: result.structure)
+        let rebuilt = try compress(try Models.lenet5(seed: 99), inputShape: [1, 1, 28, 28], policy: result.structure)
         try rebuilt.model.loadWeights(from: url)
         #expect(rebuilt.layers.map(\.rank) == result.layers.filter(\.isFactorized).map(\.rank))
         let input = randomInput([3, 1, 28, 28], seed: 44)

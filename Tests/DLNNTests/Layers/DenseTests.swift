@@ -19,17 +19,17 @@ import Testing
         #expect(layer.parameters.map(\.name) == (bias ? ["weight", "bias"] : ["weight"]))
     }
 
-    @Test func shapesAndCounts() {
+    @Test func shapesAndCounts() throws {
         var generator = SeededGenerator(seed: 1)
         let layer = Dense(inputSize: 784, outputSize: 10, generator: &generator)
         #expect(layer.weight.value.shape == [10, 784])
         #expect(layer.parameterCount == 7850)
-        #expect(layer.outputShape(for: [64, 784]) == [64, 10])
+        #expect(try layer.outputShape(for: [64, 784]) == [64, 10])
         #expect(layer.forwardFLOPs(for: [64, 784]) == 2 * 64 * 784 * 10 + 64 * 10)
         #expect(layer.summaryName == "Dense(784 → 10)")
     }
 
-    @Test func emptyBatch() {
+    @Test func emptyBatch() throws {
         var generator = SeededGenerator(seed: 9)
         let layer = Dense(inputSize: 4, outputSize: 3, generator: &generator)
         let output = layer.forward(Tensor.zeros([0, 4]))
@@ -37,7 +37,7 @@ import Testing
         #expect(layer.backward(output).shape == [0, 4])
     }
 
-    @Test func gradientsAccumulate() {
+    @Test func gradientsAccumulate() throws {
         var generator = SeededGenerator(seed: 2)
         let layer = Dense(inputSize: 6, outputSize: 3, generator: &generator)
         randomizeParameters(of: layer, seed: 3)
@@ -53,13 +53,13 @@ import Testing
     }
 
     /// `accumulateParameterGradients` gives `backward`'s parameter gradients.
-    @Test func parameterGradientsWithoutInputGradient() {
+    @Test func parameterGradientsWithoutInputGradient() throws {
         var generator = SeededGenerator(seed: 6)
         let layer = Dense(inputSize: 6, outputSize: 3, generator: &generator)
         expectParameterGradientsMatchBackward(of: layer, input: randomInput([5, 6], seed: 7), outputGradient: randomInput([5, 3], seed: 8))
     }
 
-    @Test func frozenWeightGetsNoGradient() {
+    @Test func frozenWeightGetsNoGradient() throws {
         var generator = SeededGenerator(seed: 2)
         let layer = Dense(inputSize: 6, outputSize: 3, generator: &generator)
         layer.weight.isTrainable = false

@@ -63,7 +63,7 @@ final class WithAllParameters: Layer {
     var summaryName: String { layer.summaryName }
     func forward(_ input: Tensor) -> Tensor { layer.forward(input) }
     func backward(_ outputGradient: Tensor) -> Tensor { layer.backward(outputGradient) }
-    func outputShape(for inputShape: [Int]) -> [Int] { layer.outputShape(for: inputShape) }
+    func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] { try layer.outputShape(for: inputShape) }
 }
 
 /// The flat Double values of a tensor.

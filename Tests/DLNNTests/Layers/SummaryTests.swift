@@ -2,11 +2,11 @@ import Testing
 @testable import DLNN
 
 @Suite struct SummaryTests {
-    @Test func lenet5Totals() {
-        let model = Models.lenet5(activation: { TestTanh() })
+    @Test func lenet5Totals() throws {
+        let model = try Models.lenet5(activation: { TestTanh() })
         // conv1 6·25+6 = 156, conv2 16·6·25+16 = 2,416, 400·120+120 = 48,120, 120·84+84 = 10,164, 84·10+10 = 850.
         #expect(model.parameterCount == 61_706)
-        let summary = model.summary(inputShape: [1, 1, 28, 28])
+        let summary = try model.summary(inputShape: [1, 1, 28, 28])
         #expect(summary.contains("Total parameters:     61,706 (241.0 KiB)"))
         #expect(summary.contains("Trainable parameters: 61,706"))
         // 239,904 + 4,704 + 481,600 + 1,600 + 96,120 + 20,244 + 1,690 (TestTanh reports no FLOPs).
@@ -19,11 +19,11 @@ import Testing
         #expect(rows.contains { $0.hasPrefix("classifier.5 ") && $0.contains("Dense(84 → 10)") && $0.contains("[1, 10]") })
     }
 
-    @Test func frozenParametersAreCounted() {
+    @Test func frozenParametersAreCounted() throws {
         var generator = SeededGenerator(seed: 1)
         let model = Sequential(Dense(inputSize: 4, outputSize: 3, generator: &generator), Dense(inputSize: 3, outputSize: 2, generator: &generator))
         model.layers[0].parameters.forEach { $0.isTrainable = false }
-        let summary = model.summary(inputShape: [5, 4])
+        let summary = try model.summary(inputShape: [5, 4])
         #expect(summary.contains("Total parameters:     23 (92 bytes)"))
         #expect(summary.contains("Trainable parameters: 8"))
         #expect(summary.contains("Frozen parameters:    15"))
@@ -31,9 +31,9 @@ import Testing
         #expect(summary.contains("Forward FLOPs:        205"))
     }
 
-    @Test func residualRowsAddUpToTheTotals() {
+    @Test func residualRowsAddUpToTheTotals() throws {
         let model = Models.smallResNet(activation: { TestTanh() })
-        let summary = model.summary(inputShape: [2, 1, 28, 28])
+        let summary = try model.summary(inputShape: [2, 1, 28, 28])
         let rows = summary.split(separator: "\n").map(String.init)
         // The stage-2 block's own row is its addition: 2·32·14·14 FLOPs, no parameters.
         #expect(rows.contains {

@@ -9,14 +9,14 @@ import Testing
     }
 
     @Test(arguments: [[6, 5], [3, 4, 3, 3], [4, 2, 5]])
-    func gradientsInTraining(shape: [Int]) {
+    func gradientsInTraining(shape: [Int]) throws {
         let layer = BatchNorm(features: shape[1])
         randomizeAffine(layer.parameters)
         checkGradients(of: layer, input: input(shape), reference: ReferenceNormalization.perChannel(shape).callAsFunction)
     }
 
     @Test(arguments: [[6, 5], [3, 4, 3, 3]])
-    func gradientsInEvaluation(shape: [Int]) {
+    func gradientsInEvaluation(shape: [Int]) throws {
         let layer = BatchNorm(features: shape[1])
         randomizeAffine(layer.parameters)
         var generator = SeededGenerator(seed: 5)
@@ -28,21 +28,21 @@ import Testing
         checkGradients(of: layer, input: input(shape), reference: reference.callAsFunction)
     }
 
-    @Test func gradientsWithoutAffineOrRunningStatistics() {
+    @Test func gradientsWithoutAffineOrRunningStatistics() throws {
         let layer = BatchNorm(features: 3, affine: false, trackRunningStatistics: false)
         #expect(layer.parameters.isEmpty && layer.buffers.isEmpty)
         checkGradients(of: layer, input: input([5, 3, 2, 2]), reference: ReferenceNormalization.perChannel([5, 3, 2, 2]).callAsFunction)
     }
 
     @Test(arguments: [[64, 5], [8, 3, 4, 4]])
-    func trainingOutputIsStandardizedPerChannel(shape: [Int]) {
+    func trainingOutputIsStandardizedPerChannel(shape: [Int]) throws {
         let layer = BatchNorm(features: shape[1])
         expectStandardized(layer.forward(input(shape)), by: .perChannel(shape))
     }
 
     /// Two steps worked by hand. Channel 0 holds 1, 3: μ = 2, σ² = 1 (biased), 2 (unbiased);
     /// channel 1 holds 2, 6: μ = 4, σ² = 4, 8. Every x̂ is ±1/√(1 + ε/σ²).
-    @Test func runningStatisticsFollowTheDocumentedUpdate() {
+    @Test func runningStatisticsFollowTheDocumentedUpdate() throws {
         let layer = BatchNorm(features: 2)
         let x = Tensor(rows: [[1, 2], [3, 6]])
         let y = layer.forward(x)
@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test(arguments: [[1, 5], [1, 3, 4, 4]])
-    func evaluationOfASampleDoesNotDependOnItsBatch(sampleShape: [Int]) {
+    func evaluationOfASampleDoesNotDependOnItsBatch(sampleShape: [Int]) throws {
         let layer = BatchNorm(features: sampleShape[1])
         for step in 0..<5 { _ = layer.forward(input([16] + sampleShape.dropFirst(), seed: UInt64(step))) }
         layer.setTraining(false)
@@ -72,7 +72,7 @@ import Testing
         #expect(alone.scalars == inBatch.scalars)
     }
 
-    @Test func runningStatisticsConvergeToTheDataDistribution() {
+    @Test func runningStatisticsConvergeToTheDataDistribution() throws {
         let means: [Float] = [-2, 0.5, 3], deviations: [Float] = [0.5, 1, 2]
         let layer = BatchNorm(features: 3)
         var generator = SeededGenerator(seed: 9)
@@ -93,7 +93,7 @@ import Testing
         }
     }
 
-    @Test func withoutRunningStatisticsEvaluationUsesTheBatch() {
+    @Test func withoutRunningStatisticsEvaluationUsesTheBatch() throws {
         let layer = BatchNorm(features: 4, trackRunningStatistics: false)
         let x = input([6, 4, 2, 2])
         let training = layer.forward(x)
@@ -101,13 +101,13 @@ import Testing
         #expect(layer.forward(x) == training)
     }
 
-    @Test func namesParametersAndBuffersAsPyTorch() {
+    @Test func namesParametersAndBuffersAsPyTorch() throws {
         let model = Sequential(BatchNorm(features: 8), GroupNorm(groups: 2, channels: 8))
         #expect(model.namedParameters().map(\.path) == ["0.weight", "0.bias", "1.weight", "1.bias"])
         #expect(model.namedBuffers().map(\.path) == ["0.running_mean", "0.running_var"])
         #expect(model.namedBuffers().allSatisfy { !$0.parameter.isTrainable })
         #expect(model.parameterCount == 32)
-        #expect(model.outputShape(for: [2, 8, 5, 5]) == [2, 8, 5, 5])
+        #expect(try model.outputShape(for: [2, 8, 5, 5]) == [2, 8, 5, 5])
         #expect(model.forwardFLOPs(for: [2, 8, 5, 5]) == 2 * 7 * 400)
         let layer = BatchNorm(features: 8)
         layer.setTraining(false)

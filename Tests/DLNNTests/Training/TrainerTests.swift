@@ -103,7 +103,7 @@ private struct EpochwiseRate: LearningRateSchedule {
         let training = mnist.train.prefix(2000)
         let heldOut = mnist.test.prefix(1000)
         let normalization = InputNormalization.perChannel(statisticsOf: training)
-        let model = Models.lenet5(seed: 1)
+        let model = try Models.lenet5(seed: 1)
         let trainer = Trainer(
             model: model, loss: SoftmaxCrossEntropy(), optimizer: SGD(model.allParameters, learningRate: 0.05),
             configuration: TrainingConfiguration(epochs: 8, batchSize: 32, seed: 2, progress: .quiet))

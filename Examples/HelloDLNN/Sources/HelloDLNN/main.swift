@@ -6,8 +6,8 @@ let mnist = try MNIST.load()
 let split = mnist.train.split(validationFraction: 5000.0 / 60000.0, seed: 1)
 let normalization = InputNormalization.perChannel(statisticsOf: split.training)
 
-let model = Models.lenet5(seed: 1)
-print(model.summary(inputShape: [1, 1, 28, 28]))
+let model = try Models.lenet5(seed: 1)
+print(try model.summary(inputShape: [1, 1, 28, 28]))
 
 let optimizer = SGD(model.allParameters, learningRate: 0.01, momentum: 0.9)
 let trainer = Trainer(

@@ -37,7 +37,7 @@ public final class ELU: Layer {
         }
     }
 
-    public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] { inputShape }
 
     public func forwardFLOPs(for inputShape: [Int]) -> Int { 3 * Tensor.elementCount(of: inputShape) }
 

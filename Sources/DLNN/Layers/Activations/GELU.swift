@@ -73,7 +73,7 @@ public final class GELU: Layer {
         }
     }
 
-    public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] { inputShape }
 
     public func forwardFLOPs(for inputShape: [Int]) -> Int {
         (approximation == .exact ? 5 : 11) * Tensor.elementCount(of: inputShape)

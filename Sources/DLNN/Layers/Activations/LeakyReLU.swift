@@ -32,7 +32,7 @@ public final class LeakyReLU: Layer {
         }
     }
 
-    public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] { inputShape }
 
     public func forwardFLOPs(for inputShape: [Int]) -> Int { 2 * Tensor.elementCount(of: inputShape) }
 

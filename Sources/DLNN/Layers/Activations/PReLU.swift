@@ -30,7 +30,7 @@ public final class PReLU: Layer {
 
     /// y = x for x > 0, a_c·x otherwise; input [N, C, …] with per-channel slopes, any shape when shared.
     public func forward(_ input: Tensor) -> Tensor {
-        _ = outputShape(for: input.shape)
+        _ = requireOutputShape(for: input.shape)
         layout = self.layout(of: input.shape)
         let (outer, slopes, inner) = layout
         return weight.value.withUnsafeBufferPointer { a in
@@ -67,9 +67,9 @@ public final class PReLU: Layer {
         }
     }
 
-    public func outputShape(for inputShape: [Int]) -> [Int] {
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
         if let channels {
-            requireInput(
+            try checkInput(
                 inputShape.count >= 2 && inputShape[1] == channels,
                 "input \(describe(inputShape)): expected [N, \(channels), …] (one slope per channel on axis 1)"
             )

@@ -28,7 +28,7 @@ public final class ReLU: Layer {
         }
     }
 
-    public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] { inputShape }
 
     public func forwardFLOPs(for inputShape: [Int]) -> Int { Tensor.elementCount(of: inputShape) }
 

@@ -29,7 +29,7 @@ public final class Sigmoid: Layer {
         }
     }
 
-    public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] { inputShape }
 
     public func forwardFLOPs(for inputShape: [Int]) -> Int { 4 * Tensor.elementCount(of: inputShape) }
 

@@ -19,7 +19,7 @@ public final class Softmax: Layer {
 
     /// y = softmax(x) over the last axis; any shape of rank ≥ 1.
     public func forward(_ input: Tensor) -> Tensor {
-        _ = outputShape(for: input.shape)
+        _ = requireOutputShape(for: input.shape)
         let rowLength = input.shape.last!
         return workspace.forward(input) { x, y in softmaxRows(x, into: y, rowLength: rowLength) }
     }
@@ -37,8 +37,8 @@ public final class Softmax: Layer {
         }
     }
 
-    public func outputShape(for inputShape: [Int]) -> [Int] {
-        requireInput(!inputShape.isEmpty, "input \(describe(inputShape)): a scalar has no axis to normalize")
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+        try checkInput(!inputShape.isEmpty, "input \(describe(inputShape)): a scalar has no axis to normalize")
         return inputShape
     }
 

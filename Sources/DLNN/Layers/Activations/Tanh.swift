@@ -27,7 +27,7 @@ public final class Tanh: Layer {
         }
     }
 
-    public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] { inputShape }
 
     public func forwardFLOPs(for inputShape: [Int]) -> Int { Tensor.elementCount(of: inputShape) }
 
