@@ -7,19 +7,27 @@ extension Layer {
     /// With PyTorch's names and layouts, the file loads into the equivalent PyTorch module with
     /// `module.load_state_dict(safetensors.torch.load_file(path))`.
     public func saveWeights(to url: URL, metadata: [String: String] = [:]) throws {
-        try SafeTensors.write(checkpointEntries().map { (name: $0.path, tensor: $0.parameter.value) }, metadata: metadata, to: url)
+        try SafeTensors.write(stateTensors(), metadata: metadata, to: url)
     }
 
-    /// Loads every parameter and buffer from the safetensors file at `url`.
+    /// Loads every parameter and buffer from the safetensors file at `url`: a weights file
+    /// (`saveWeights(to:)`, PyTorch's `save_file`) or a training checkpoint (`Trainer.saveCheckpoint`),
+    /// whose optimizer tensors (names starting with `optimizer/`) are skipped.
     ///
-    /// The file must hold exactly the model's tensors, with the same names and shapes, in F32.
-    /// Otherwise this throws one `CheckpointError` listing every mismatch (missing, unexpected,
-    /// wrong shape, wrong dtype) and leaves the model unchanged; an unreadable or corrupt file throws too.
-    public func loadWeights(from url: URL) throws {
-        let data = try SafeTensors.contentsOf(url)
-        let header = try SafeTensorsHeader(parsing: data, file: url)
-        let targets = checkpointEntries()
+    /// Every tensor of the model must be in the file with the same name and shape, in F32. With
+    /// `strict` (the default) the file must hold no other tensor either; `strict: false` skips
+    /// tensors the model lacks, such as PyTorch's `num_batches_tracked`. A mismatch throws one
+    /// `CheckpointError` listing every one (missing, unexpected, wrong shape, wrong dtype) and
+    /// leaves the model unchanged; an unreadable or corrupt file throws too.
+    public func loadWeights(from url: URL, strict: Bool = true) throws {
+        let (header, data) = try SafeTensors.load(url)
+        try stateAssignment(from: header, in: data, file: url, strict: strict)()
+    }
 
+    /// Checks every tensor of the model against `header` and returns the assignment of them all,
+    /// for the caller to run once everything else it loads has been checked too.
+    func stateAssignment(from header: SafeTensorsHeader, in data: Data, file url: URL, strict: Bool) throws -> () -> Void {
+        let targets = checkpointEntries()
         var mismatches: [CheckpointError.Mismatch] = []
         for (path, parameter) in targets {
             guard let entry = header.entries[path] else {
@@ -32,15 +40,25 @@ extension Layer {
                 mismatches.append(.wrongShape(name: path, model: parameter.value.shape, checkpoint: entry.shape))
             }
         }
-        let expected = Set(targets.map(\.path))
-        for (name, entry) in header.entries.sorted(by: { $0.key < $1.key }) where !expected.contains(name) {
-            mismatches.append(.unexpected(name: name, shape: entry.shape))
+        if strict {
+            let expected = Set(targets.map(\.path))
+            for (name, entry) in header.entries.sorted(by: { $0.key < $1.key })
+            where !expected.contains(name) && !name.hasPrefix(Trainer.optimizerTensorPrefix) {
+                mismatches.append(.unexpected(name: name, shape: entry.shape))
+            }
         }
         guard mismatches.isEmpty else { throw CheckpointError(file: url, problem: .mismatches(mismatches)) }
 
-        for (path, parameter) in targets {
-            parameter.value.assign(header.tensor(header.entries[path]!, in: data))
+        return {
+            for (path, parameter) in targets {
+                parameter.value.assign(header.tensor(header.entries[path]!, in: data))
+            }
         }
+    }
+
+    /// Every parameter and buffer under its path, as `saveWeights` writes them.
+    func stateTensors() -> [(name: String, tensor: Tensor)] {
+        checkpointEntries().map { (name: $0.path, tensor: $0.parameter.value) }
     }
 
     /// Parameters then buffers, with their paths, which must be unique.

@@ -39,6 +39,16 @@ public struct ImageDataset: Sendable {
         self.storageIndices = Array(labels.indices)
     }
 
+    /// Images without labels, for prediction: every label is 0 of a single class.
+    /// `images` holds N×C×H×W bytes for some N.
+    public init(unlabeledImages images: [UInt8], channels: Int, height: Int, width: Int) {
+        let imageSize = channels * height * width
+        require(imageSize > 0 && images.count % imageSize == 0,
+                "ImageDataset: \(images.count) image bytes do not hold whole images of shape \(describe([channels, height, width]))")
+        self.init(images: images, labels: Array(repeating: 0, count: images.count / imageSize),
+                  channels: channels, height: height, width: width, classCount: 1)
+    }
+
     /// The number of samples.
     public var count: Int { labels.count }
 

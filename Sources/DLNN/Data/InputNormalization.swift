@@ -6,7 +6,7 @@
 ///
 ///     let normalization = InputNormalization.perChannel(statisticsOf: split.training)
 ///     // MNIST: mean 0.1307, standard deviation 0.3081
-public enum InputNormalization: Equatable, Sendable {
+public enum InputNormalization: Equatable, Sendable, Codable {
     /// x = b / 255.
     case unitRange
     /// x = (b / 255 − mean[c]) / standardDeviation[c], one value per channel c (standardization).
@@ -62,22 +62,27 @@ public enum InputNormalization: Equatable, Sendable {
         return .meanImage(sums.map { Float(Double($0) * scale) })
     }
 
-    /// Checks that the statistics fit images of `channels`×`planeSize` pixels.
-    func requireFits(channels: Int, planeSize: Int) {
+    /// Why the statistics do not fit images of `channels`×`planeSize` pixels, or `nil` when they do.
+    public func mismatch(channels: Int, planeSize: Int) -> String? {
         switch self {
         case .unitRange:
-            break
+            return nil
         case .perChannel(let mean, let standardDeviation):
-            require(
-                mean.count == channels && standardDeviation.count == channels,
-                "InputNormalization.perChannel: \(mean.count) means and \(standardDeviation.count) standard deviations for \(channels)-channel images"
-            )
+            guard mean.count == channels && standardDeviation.count == channels else {
+                return "InputNormalization.perChannel: \(mean.count) means and \(standardDeviation.count) standard deviations for \(channels)-channel images"
+            }
+            return nil
         case .meanImage(let meanImage):
-            require(
-                meanImage.count == channels * planeSize,
-                "InputNormalization.meanImage: \(meanImage.count) values for images of \(channels * planeSize) pixels"
-            )
+            guard meanImage.count == channels * planeSize else {
+                return "InputNormalization.meanImage: \(meanImage.count) values for images of \(channels * planeSize) pixels"
+            }
+            return nil
         }
+    }
+
+    /// Stops with `mismatch(channels:planeSize:)` unless the statistics fit; for the hot path.
+    func requireFits(channels: Int, planeSize: Int) {
+        if let problem = mismatch(channels: channels, planeSize: planeSize) { fatalError(problem) }
     }
 
     /// Maps one image's scaled values x ∈ [0, 1] (C×H×W, in place) to network inputs.

@@ -51,6 +51,8 @@ public enum NonFiniteValueError: Error, Equatable, CustomStringConvertible {
     case loss(step: Int, value: Float)
     /// Element `index` (row-major) of the gradient of `parameter`, of shape `shape`, is `value` at `step`.
     case gradient(step: Int, parameter: String, shape: [Int], index: Int, value: Float)
+    /// The mean validation loss after `epoch` is `value`.
+    case validationLoss(epoch: Int, value: Double)
 
     public var description: String {
         switch self {
@@ -63,6 +65,8 @@ public enum NonFiniteValueError: Error, Equatable, CustomStringConvertible {
                 remainder /= shape[axis]
             }
             return "step \(step): the gradient of \(parameter) \(describe(shape)) is \(value) at \(describe(position)); stopping instead of training on garbage"
+        case .validationLoss(let epoch, let value):
+            return "epoch \(epoch): the validation loss is \(value); stopping before this epoch's checkpoint replaces the last good one"
         }
     }
 }

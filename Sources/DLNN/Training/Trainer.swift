@@ -5,8 +5,9 @@ import Foundation
 /// clip, update; after each epoch, evaluate on the validation split, record the history,
 /// write checkpoints and decide on early stopping.
 ///
-///     let trainer = Trainer(model: Models.lenet5(), loss: SoftmaxCrossEntropy(),
-///                           optimizer: SGD(parameters: model.allParameters, learningRate: 0.05, momentum: 0.9),
+///     let model = try Models.lenet5()
+///     let trainer = Trainer(model: model, loss: SoftmaxCrossEntropy(),
+///                           optimizer: SGD(model.allParameters, learningRate: 0.05, momentum: 0.9),
 ///                           configuration: TrainingConfiguration(epochs: 3))
 ///     let history = try trainer.fit(training: split.training, validation: split.validation, normalization: normalization)
 ///     let test = trainer.evaluate(mnist.test, normalization: normalization)
@@ -26,6 +27,9 @@ public final class Trainer {
     public internal(set) var completedEpochs = 0
     /// The best value of the early-stopping metric so far and its epoch.
     public internal(set) var best: (value: Double, epoch: Int)?
+    /// The input normalization of the last `fit` (or of the checkpoint resumed from), saved with
+    /// every checkpoint so that the model can be used on raw images later.
+    public internal(set) var inputNormalization: InputNormalization?
 
     private let namedParameters: [(path: String, parameter: Parameter)]
     private let nonFiniteCheck: NonFiniteCheck
@@ -45,10 +49,18 @@ public final class Trainer {
     }
 
     /// Trains from `completedEpochs` up to `configuration.epochs`, evaluating on `validation`
-    /// (if given) after each epoch; returns the history. Throws when a value becomes non-finite
-    /// (and `stopsOnNonFiniteValues` is set) or a checkpoint cannot be written.
+    /// (if given) after each epoch; returns the history. Throws a `TrainingSetupError` before the
+    /// first step when the model does not fit the data (`validate(_:forTraining:)`), and later when a
+    /// value becomes non-finite (and `stopsOnNonFiniteValues` is set) — before the epoch's
+    /// checkpoint replaces the last good one — or when a checkpoint cannot be written.
     @discardableResult
     public func fit(training: ImageDataset, validation: ImageDataset?, normalization: InputNormalization) throws -> TrainingHistory {
+        try validate(training, forTraining: true)
+        if let validation { try validate(validation, forTraining: false) }
+        if let problem = normalization.mismatch(channels: training.channels, planeSize: training.height * training.width) {
+            throw TrainingSetupError.normalization(problem)
+        }
+        inputNormalization = normalization
         var batches = BatchIterator(
             dataset: training, batchSize: configuration.batchSize, shuffle: true, dropLast: false,
             seed: configuration.seed, normalization: normalization, augmentation: configuration.augmentation)
@@ -58,6 +70,9 @@ public final class Trainer {
             var epochRecord = record
             if let validation {
                 let result = evaluate(validation, normalization: normalization)
+                if configuration.stopsOnNonFiniteValues, !result.loss.isFinite {
+                    throw NonFiniteValueError.validationLoss(epoch: epoch, value: result.loss)
+                }
                 epochRecord.validationLoss = result.loss
                 epochRecord.validationAccuracy = result.accuracy
                 if let plateau = schedule as? ReduceLearningRateOnPlateau {
@@ -68,8 +83,9 @@ public final class Trainer {
             completedEpochs = epoch
             let improved = updateBest(epochRecord)
             if let directory = configuration.checkpointDirectory {
-                try saveCheckpoint(to: directory, name: "last")
+                // `best` first: killed between the two, a resume from the previous `last` redoes this epoch and both.
                 if improved { try saveCheckpoint(to: directory, name: "best") }
+                try saveCheckpoint(to: directory, name: "last")
             }
             if let stopping = configuration.earlyStopping, let best, epoch - best.epoch >= stopping.patience {
                 break
@@ -82,7 +98,8 @@ public final class Trainer {
     }
 
     /// Loss, accuracy and confusion matrix of the model on `dataset`, in evaluation mode; the
-    /// model's mode is restored afterwards.
+    /// model's mode is restored afterwards. An empty data set has no accuracy: its loss and
+    /// accuracies are NaN (`validate(_:forTraining:)` rejects it up front).
     public func evaluate(_ dataset: ImageDataset, normalization: InputNormalization) -> Evaluation {
         let wasTraining = model.isTraining
         model.setTraining(false)
@@ -91,18 +108,20 @@ public final class Trainer {
             dataset: dataset, batchSize: configuration.evaluationBatchSize, shuffle: false, normalization: normalization)
         batches.startEpoch(0)
         var totalLoss = 0.0, topOneHits = 0, topFiveHits = 0
-        var confusion = ConfusionMatrix(classCount: dataset.classCount)
+        var confusion: ConfusionMatrix?
         while let batch = batches.nextBatch() {
             let logits = model.forward(batch.images)
             totalLoss += Double(loss.loss(logits, labels: batch.labels).value) * Double(batch.count)
             topOneHits += Metrics.topKHits(logits: logits, labels: batch.labels, k: 1)
             topFiveHits += Metrics.topKHits(logits: logits, labels: batch.labels, k: min(5, logits.shape[1]))
-            confusion.add(logits: logits, labels: batch.labels)
+            // As many classes as the model predicts, in case the data set's labels use fewer.
+            if confusion == nil { confusion = ConfusionMatrix(classCount: max(dataset.classCount, logits.shape[1])) }
+            confusion!.add(logits: logits, labels: batch.labels)
         }
-        let count = max(dataset.count, 1)
+        let count = Double(dataset.count)
         return Evaluation(
-            loss: totalLoss / Double(count), accuracy: Double(topOneHits) / Double(count),
-            topFiveAccuracy: Double(topFiveHits) / Double(count), confusion: confusion, sampleCount: dataset.count)
+            loss: totalLoss / count, accuracy: Double(topOneHits) / count, topFiveAccuracy: Double(topFiveHits) / count,
+            confusion: confusion ?? ConfusionMatrix(classCount: dataset.classCount), sampleCount: dataset.count)
     }
 
     /// Forward, loss and backward on a batch: the batch's mean loss and its correct predictions.

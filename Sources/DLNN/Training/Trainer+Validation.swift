@@ -1,0 +1,51 @@
+/// A model, loss and data set that do not fit together, found before any training step.
+public enum TrainingSetupError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The data set has no images.
+    case emptyDataset
+    /// A layer does not accept the batches the data set gives.
+    case shape(ShapeError)
+    /// The model's output is not [N, classes] with at least as many classes as the data set's labels need.
+    case outputs(shape: [Int], classCount: Int)
+    /// The input normalization's statistics are for images of another size.
+    case normalization(String)
+
+    public var description: String {
+        switch self {
+        case .emptyDataset:
+            "the data set has no images"
+        case .shape(let error):
+            "the model does not accept these images: \(error)"
+        case .outputs(let shape, let classCount):
+            "the model's output \(describe(shape)) does not give a logit for each of the \(classCount) classes (expected [N, \(classCount)])"
+        case .normalization(let problem):
+            "the input normalization does not fit these images: \(problem)"
+        }
+    }
+}
+
+extension Trainer {
+    /// Checks, by shape inference alone, that the model takes the batches `dataset` gives
+    /// (every full batch and the last, shorter one) in training or evaluation mode, and that its
+    /// output has a logit for every class of the data set. `fit` runs it on its data sets first;
+    /// call it on a test set before training to learn of a mismatch early.
+    public func validate(_ dataset: ImageDataset, forTraining: Bool) throws(TrainingSetupError) {
+        guard dataset.count > 0 else { throw .emptyDataset }
+        let batchSize = forTraining ? configuration.batchSize : configuration.evaluationBatchSize
+        var batchSizes = [Swift.min(batchSize, dataset.count)]
+        if dataset.count > batchSize, dataset.count % batchSize != 0 { batchSizes.append(dataset.count % batchSize) }
+        let wasTraining = model.isTraining
+        model.setTraining(forTraining)
+        defer { model.setTraining(wasTraining) }
+        for batch in batchSizes {
+            let output: [Int]
+            do {
+                output = try model.outputShape(for: [batch] + dataset.imageShape)
+            } catch {
+                throw .shape(error)
+            }
+            guard output.count == 2, output[0] == batch, output[1] >= dataset.classCount else {
+                throw .outputs(shape: output, classCount: dataset.classCount)
+            }
+        }
+    }
+}
