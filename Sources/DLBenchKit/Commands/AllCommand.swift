@@ -15,7 +15,7 @@ struct AllCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A folder of IDX files (MNIST layout) or CIFAR-10/100 binary files. Default: the bundled MNIST.", valueName: "path"))
     var data: String?
 
-    @Option(help: "Seed of every comparison.")
+    @Option(parsing: .unconditional, help: "Seed of every comparison.")
     var seed: UInt64 = 1
 
     @Option(help: ArgumentHelp("Folder of REPORT.md and of one subfolder per comparison.", valueName: "dir"))
@@ -32,6 +32,7 @@ struct AllCommand: ParsableCommand {
 
     func validate() throws {
         _ = try selectedComparisons()
+        if out.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--out must name a folder, got an empty string") }
     }
 
     /// The comparisons named by `--only`, in the standard order, or all of them.
@@ -56,6 +57,7 @@ struct AllCommand: ParsableCommand {
 
     func run() throws {
         let root = URL(fileURLWithPath: out, isDirectory: true)
+        try prepareWritableDirectory(root, option: "--out")
         var entries: [ReportIndex.Entry] = []
         var timings = Table(headers: ["comparison", "outcome", "minutes"])
         var failures: [String] = []

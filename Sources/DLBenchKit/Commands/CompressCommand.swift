@@ -26,10 +26,10 @@ struct CompressCommand: ParsableCommand {
     @Option(name: .customLong("conv-scheme"), help: "Convolution factorization: channels (kh×kw then 1×1) or spatial (kh×1 then 1×kw).")
     var convolutionScheme: String = "channels"
 
-    @Option(name: .customLong("fine-tune-epochs"), help: "Fine-tuning epochs after factorization.")
+    @Option(name: .customLong("fine-tune-epochs"), parsing: .unconditional, help: "Fine-tuning epochs after factorization.")
     var fineTuneEpochs = 1
 
-    @Option(name: .customLong("fine-tune-images"), help: "Training images used for fine-tuning (the first of the training split).")
+    @Option(name: .customLong("fine-tune-images"), parsing: .unconditional, help: "Training images used for fine-tuning (the first of the training split).")
     var fineTuneImages = 10000
 
     func validate() throws {
@@ -61,8 +61,8 @@ struct CompressCommand: ParsableCommand {
                 return .compressionRatio(c)
             }
         }
-        guard fineTuneEpochs >= 0 else { throw ValidationError("--fine-tune-epochs must not be negative, got \(fineTuneEpochs)") }
-        guard fineTuneImages > 0 else { throw ValidationError("--fine-tune-images must be positive, got \(fineTuneImages)") }
+        try checkRange(fineTuneEpochs, 0...CommonOptions.maximumEpochs, option: "--fine-tune-epochs")
+        try checkRange(fineTuneImages, 1...10_000_000, option: "--fine-tune-images")
         settings.fineTuneEpochs = fineTuneEpochs
         settings.fineTuneImages = fineTuneImages
         settings.epochs = common.epochs ?? (common.quick ? 1 : 2)
@@ -74,8 +74,11 @@ struct CompressCommand: ParsableCommand {
 
     func run() throws {
         let settings = try settings()
+        let directory = try common.outputDirectory(for: "compress")
         let data = try common.loadData()
-        let directory = common.outputDirectory(for: "compress")
+        guard data.training.imageShape == [1, 28, 28], data.training.classCount <= 10 else {
+            throw RunError("compress studies MNIST-shaped models (1×28×28 images, at most 10 classes); \(data.summary)")
+        }
         let studies = try runCompressionStudies(settings, on: data, directory: directory, progress: common.progressMode)
         let table = compressionTable(studies)
         printTable(table, format: common.format)

@@ -18,10 +18,10 @@ struct KernelsCommand: ParsableCommand {
     @Option(help: "Comma list of: \(KernelTask.allCases.map(\.rawValue).joined(separator: ", ")).")
     var tasks = KernelTask.allCases.map(\.rawValue).joined(separator: ",")
 
-    @Option(help: "Seconds of timed calls per kernel.")
+    @Option(parsing: .unconditional, help: "Seconds of timed calls per kernel.")
     var target = 0.6
 
-    @Option(help: "Seconds of warm-up calls per kernel.")
+    @Option(parsing: .unconditional, help: "Seconds of warm-up calls per kernel.")
     var warmup = 0.15
 
     @Flag(help: "Print one JSON record per measurement (the peer harness's schema) instead of a table.")

@@ -18,13 +18,13 @@ struct NormsCommand: ParsableCommand {
     @Option(name: .customLong("batch-sizes"), help: "Comma-separated batch sizes (default: 2,4,8,16,32,64; --quick: 4,16,64).")
     var batchSizes: String?
 
-    @Option(name: .customLong("training-images"), help: "Training images, the same for every run (default: 4000; --quick: 1500).")
+    @Option(name: .customLong("training-images"), parsing: .unconditional, help: "Training images, the same for every run (default: 4000; --quick: 1500).")
     var trainingImages: Int?
 
-    @Option(name: .customLong("test-images"), help: "Test images (default: 5000; --quick: 1000).")
+    @Option(name: .customLong("test-images"), parsing: .unconditional, help: "Test images (default: 5000; --quick: 1000).")
     var testImages: Int?
 
-    @Option(name: .customLong("learning-rate"), help: "Momentum SGD learning rate at batch size 32, scaled linearly with the batch size.")
+    @Option(name: .customLong("learning-rate"), parsing: .unconditional, help: "Momentum SGD learning rate at batch size 32, scaled linearly with the batch size.")
     var learningRate: Float = NormComparison.Settings().baseLearningRate
 
     func validate() throws {
@@ -32,7 +32,7 @@ struct NormsCommand: ParsableCommand {
         _ = try parsedBatchSizes()
         if let norms { _ = try parseList(norms, option: "--norms") as [NormKind] }
         for (name, value) in [("--training-images", trainingImages), ("--test-images", testImages)] {
-            if let value, value < 1 { throw ValidationError("\(name) must be at least 1, got \(value)") }
+            try checkRange(value, 1...10_000_000, option: name)
         }
         if !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--learning-rate must be a positive number, got \(learningRate)") }
     }
@@ -42,8 +42,8 @@ struct NormsCommand: ParsableCommand {
         guard let batchSizes else { return nil }
         let sizes = try batchSizes.split(separator: ",").map { text in
             let trimmed = text.trimmingCharacters(in: .whitespaces)
-            guard let size = Int(trimmed), size >= 1 else {
-                throw ValidationError("--batch-sizes: '\(trimmed)' is not a positive integer")
+            guard let size = Int(trimmed), (1...CommonOptions.maximumBatchSize).contains(size) else {
+                throw ValidationError("--batch-sizes: '\(trimmed)' is not an integer between 1 and \(CommonOptions.maximumBatchSize)")
             }
             return size
         }
@@ -70,6 +70,7 @@ struct NormsCommand: ParsableCommand {
     }
 
     func run() throws {
+        let directory = try common.outputDirectory(for: "norms")
         let data = try common.loadData()
         let comparison = try compareNormalizations(try settings(), on: data, progress: common.progressMode)
         let report = Self.report(for: comparison)
@@ -77,7 +78,6 @@ struct NormsCommand: ParsableCommand {
         if common.format == .table {
             print(comparison.findings.joined(separator: "\n"))
         }
-        let directory = common.outputDirectory(for: "norms")
         try report.write(to: directory)
         if common.format == .table { print("Report: \(directory.appendingPathComponent("report.md").path)") }
     }

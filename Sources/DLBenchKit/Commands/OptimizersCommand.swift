@@ -37,22 +37,22 @@ struct OptimizersCommand: ParsableCommand {
     @Option(help: "Learning-rate schedule for every optimizer: \(ScheduleKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var schedule: ScheduleKind = .constant
 
-    @Option(name: .customLong("learning-rate"), help: "One learning rate for every optimizer (default: each optimizer's own default).")
+    @Option(name: .customLong("learning-rate"), parsing: .unconditional, help: "One learning rate for every optimizer (default: each optimizer's own default).")
     var learningRate: Float?
 
     @Flag(help: "Search each optimizer's learning rate (log-uniform in [default/10, default·10], 1-epoch runs, validation split) before training.")
     var tune = false
 
-    @Option(help: "Random learning rates tried per optimizer with --tune, besides the default.")
+    @Option(parsing: .unconditional, help: "Random learning rates tried per optimizer with --tune, besides the default.")
     var trials = 4
 
-    @Option(help: "Validation accuracy for the steps-to-target column.")
+    @Option(parsing: .unconditional, help: "Validation accuracy for the steps-to-target column.")
     var target = 0.97
 
-    @Option(name: .customLong("train-size"), help: "Training images used (default: 15000; --quick: the quick subset).")
+    @Option(name: .customLong("train-size"), parsing: .unconditional, help: "Training images used (default: 15000; --quick: the quick subset).")
     var trainSize: Int?
 
-    @Option(help: "Steps of the amsgrad problem (default: 1000000; --quick: 100000).")
+    @Option(parsing: .unconditional, help: "Steps of the amsgrad problem (default: 1000000; --quick: 100000).")
     var steps: Int?
 
     func validate() throws {
@@ -63,10 +63,10 @@ struct OptimizersCommand: ParsableCommand {
             throw ValidationError("--learning-rate must be a positive number, got \(learningRate)")
         }
         if tune && learningRate != nil { throw ValidationError("--tune and --learning-rate exclude each other") }
-        if trials < 1 { throw ValidationError("--trials must be at least 1, got \(trials)") }
         if !(target > 0 && target <= 1) { throw ValidationError("--target must lie in (0, 1], got \(target)") }
-        if let trainSize, trainSize < 1 { throw ValidationError("--train-size must be at least 1, got \(trainSize)") }
-        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
+        try checkRange(trials, 1...1000, option: "--trials")
+        try checkRange(trainSize, 1...10_000_000, option: "--train-size")
+        try checkRange(steps, 1...1_000_000_000, option: "--steps")
     }
 
     /// 2 epochs (1 with --quick): with 15000 images, the 11 optimizers train in under 3 minutes on 2 cores.
@@ -80,6 +80,7 @@ struct OptimizersCommand: ParsableCommand {
     }
 
     private func runComparison() throws {
+        let directory = try common.outputDirectory(for: "optimizers")
         let data = try common.loadData()
         let settings = OptimizerComparisonSettings(
             model: model, optimizers: try parseList(optimizers, option: "--optimizers"), schedule: schedule,
@@ -87,12 +88,12 @@ struct OptimizersCommand: ParsableCommand {
             trainingSize: trainSize ?? (common.quick ? nil : 15_000), targetAccuracy: target,
             tuningTrials: tune ? trials : 0, seed: common.seed)
         let comparison = try compareOptimizers(settings, on: data, progress: common.progressMode)
-        try finish(comparison.report(), table: comparison.table, runs: comparison.runs, directory: common.outputDirectory(for: "optimizers"), common: common)
+        try finish(comparison.report(), table: comparison.table, runs: comparison.runs, directory: directory, common: common)
     }
 
     private func runCounterexample() throws {
+        let directory = try common.outputDirectory(for: "optimizers-amsgrad")
         let experiment = CounterexampleExperiment(steps: steps ?? (common.quick ? 100_000 : CounterexampleExperiment.defaultSteps))
-        let directory = common.outputDirectory(for: "optimizers-amsgrad")
         try finish(experiment.report(), table: experiment.table, runs: [], directory: directory, common: common)
     }
 }

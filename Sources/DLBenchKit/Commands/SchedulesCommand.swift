@@ -25,13 +25,13 @@ struct SchedulesCommand: ParsableCommand {
     @Option(help: "Optimizer: \(OptimizerKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var optimizer: OptimizerKind = .momentum
 
-    @Option(name: .customLong("learning-rate"), help: "Peak learning rate of every schedule.")
+    @Option(name: .customLong("learning-rate"), parsing: .unconditional, help: "Peak learning rate of every schedule.")
     var learningRate: Float = 0.05
 
-    @Option(help: "Validation accuracy for the steps-to-target column.")
+    @Option(parsing: .unconditional, help: "Validation accuracy for the steps-to-target column.")
     var target = 0.97
 
-    @Option(name: .customLong("train-size"), help: "Training images used (default: 15000; --quick: the quick subset).")
+    @Option(name: .customLong("train-size"), parsing: .unconditional, help: "Training images used (default: 15000; --quick: the quick subset).")
     var trainSize: Int?
 
     func validate() throws {
@@ -40,19 +40,20 @@ struct SchedulesCommand: ParsableCommand {
         if Set(kinds).count != kinds.count { throw ValidationError("--schedules: a schedule is listed twice") }
         if !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--learning-rate must be a positive number, got \(learningRate)") }
         if !(target > 0 && target <= 1) { throw ValidationError("--target must lie in (0, 1], got \(target)") }
-        if let trainSize, trainSize < 1 { throw ValidationError("--train-size must be at least 1, got \(trainSize)") }
+        try checkRange(trainSize, 1...10_000_000, option: "--train-size")
     }
 
     /// Three epochs even with --quick: step decay needs them for its two milestones.
     static let defaultEpochs = 3
 
     func run() throws {
+        let directory = try common.outputDirectory(for: "schedules")
         let data = try common.loadData()
         let settings = ScheduleComparisonSettings(
             model: model, schedules: try parseList(schedules, option: "--schedules"), optimizer: optimizer,
             learningRate: learningRate, epochs: common.epochs ?? Self.defaultEpochs, batchSize: common.batchSize ?? 64,
             trainingSize: trainSize ?? (common.quick ? nil : 15_000), targetAccuracy: target, seed: common.seed)
         let comparison = try compareSchedules(settings, on: data, progress: common.progressMode)
-        try finish(comparison.report(), table: comparison.table, runs: comparison.runs, directory: common.outputDirectory(for: "schedules"), common: common)
+        try finish(comparison.report(), table: comparison.table, runs: comparison.runs, directory: directory, common: common)
     }
 }

@@ -17,7 +17,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Optimizer: \(OptimizerKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var optimizer: OptimizerKind = .momentum
 
-    @Option(name: .customLong("learning-rate"), help: "Learning rate (default: the optimizer's default).")
+    @Option(name: .customLong("learning-rate"), parsing: .unconditional, help: "Learning rate (default: the optimizer's default).")
     var learningRate: Float?
 
     @Option(help: "Learning-rate schedule: \(ScheduleKind.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -26,11 +26,14 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Normalization after each convolution (vgg, resnet): \(NormKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var norm: NormKind = .none
 
-    @Option(name: .customLong("weight-decay"), help: "L2 weight decay λ (AdamW: decoupled).")
+    @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: "L2 weight decay λ (AdamW: decoupled).")
     var weightDecay: Float = 0
 
     @Flag(help: "Augment training images with random translations of up to 2 pixels.")
     var augment = false
+
+    @Flag(help: "Continue from <out>/checkpoints/last.safetensors if it exists (same flags as the interrupted run); the result is the same, bit for bit, as a run never interrupted.")
+    var resume = false
 
     func validate() throws {
         if let learningRate, !(learningRate > 0 && learningRate.isFinite) {
@@ -40,13 +43,15 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        let directory = try common.outputDirectory(for: "train")
         let data = try common.loadData()
         let spec = TrainingSpec(
             model: model, optimizer: optimizer, learningRate: learningRate, schedule: schedule, norm: norm,
             epochs: common.epochs ?? (common.quick ? 1 : 3), batchSize: common.batchSize ?? 64, weightDecay: weightDecay,
             augmentation: augment ? Augmentation(maxTranslation: 2) : .none, seed: common.seed)
-        let directory = common.outputDirectory(for: "train")
-        let outcome = try train(spec, on: data, progress: common.progressMode, checkpointDirectory: directory.appendingPathComponent("checkpoints"))
+        let outcome = try train(
+            spec, on: data, progress: common.progressMode, checkpointDirectory: directory.appendingPathComponent("checkpoints"),
+            resume: resume)
 
         var table = Table(headers: ["epoch", "training loss", "training accuracy", "validation loss", "validation accuracy", "learning rate", "seconds", "images/s"])
         for epoch in outcome.history.epochs {

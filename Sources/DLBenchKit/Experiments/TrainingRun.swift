@@ -40,15 +40,39 @@ struct TrainingOutcome {
 }
 
 /// Trains `spec` on `data` from the initial weights its seed determines, and evaluates the test set once.
-func train(_ spec: TrainingSpec, on data: DataSplits, progress: ProgressReporter.Mode, checkpointDirectory: URL? = nil) throws -> TrainingOutcome {
-    let model = spec.model.make(imageShape: data.training.imageShape, classCount: data.training.classCount, normalization: spec.norm, seed: spec.seed)
+///
+/// Everything that depends on the data is checked before the first step and reported as a `RunError`:
+/// images the model cannot take, a schedule longer than the run, a test set the model does not fit.
+/// With `resume`, training continues from the checkpoint `last` in `checkpointDirectory` when it exists.
+func train(
+    _ spec: TrainingSpec, on data: DataSplits, progress: ProgressReporter.Mode, checkpointDirectory: URL? = nil,
+    resume: Bool = false
+) throws -> TrainingOutcome {
+    let model: Sequential
+    do {
+        model = try spec.model.make(imageShape: data.training.imageShape, classCount: data.training.classCount, normalization: spec.norm, seed: spec.seed)
+    } catch {
+        throw RunError("--model \(spec.model.rawValue) cannot take the \(shapeText(data.training.imageShape)) images of \(data.name): \(error)")
+    }
     let optimizer = spec.optimizer.make(model.allParameters, learningRate: spec.learningRate, weightDecay: spec.weightDecay)
     let stepsPerEpoch = (data.training.count + spec.batchSize - 1) / spec.batchSize
-    let schedule = spec.schedule.make(rate: spec.effectiveLearningRate, totalSteps: stepsPerEpoch * spec.epochs, stepsPerEpoch: stepsPerEpoch)
+    let schedule = try spec.schedule.make(rate: spec.effectiveLearningRate, totalSteps: stepsPerEpoch * spec.epochs, stepsPerEpoch: stepsPerEpoch)
     let configuration = TrainingConfiguration(
         epochs: spec.epochs, batchSize: spec.batchSize, seed: spec.seed, augmentation: spec.augmentation,
         checkpointDirectory: checkpointDirectory, progress: progress)
     let trainer = Trainer(model: model, loss: SoftmaxCrossEntropy(), optimizer: optimizer, schedule: schedule, configuration: configuration)
+    // An empty test set is the learning-rate search's (it scores on validation); `DataSplits.load` never gives one.
+    let checkedSets = [("training", data.training, true), ("validation", data.validation, false)] + (data.test.count > 0 ? [("test", data.test, false)] : [])
+    for (name, dataset, forTraining) in checkedSets {
+        do {
+            try trainer.validate(dataset, forTraining: forTraining)
+        } catch {
+            throw RunError("\(data.name), \(name) set: \(error)")
+        }
+    }
+    if resume, let checkpointDirectory, FileManager.default.fileExists(atPath: Trainer.checkpointFile(in: checkpointDirectory, name: "last").path) {
+        try trainer.resume(from: checkpointDirectory, name: "last")
+    }
     let history = try trainer.fit(training: data.training, validation: data.validation, normalization: data.normalization)
     let test = trainer.evaluate(data.test, normalization: data.normalization)
     return TrainingOutcome(

@@ -7,16 +7,17 @@ enum ModelKind: String, CaseIterable, ExpressibleByArgument {
     case mlp, lenet5, vgg, resnet
 
     /// Builds the model for images of `shape` (C, H, W) and `classCount` classes; every call with
-    /// the same seed gives the same initial weights.
-    func make(imageShape shape: [Int], classCount: Int, normalization: NormKind = .none, seed: UInt64) -> Sequential {
+    /// the same seed gives the same initial weights. Throws a `ShapeError` when the images are too
+    /// small for the model's poolings.
+    func make(imageShape shape: [Int], classCount: Int, normalization: NormKind = .none, seed: UInt64) throws(ShapeError) -> Sequential {
         let norm = normalization.factory
         switch self {
         case .mlp:
             return Sequential(named: [("flatten", Flatten()), ("mlp", Models.mlp(sizes: [shape.reduce(1, *), 512, 512, classCount], seed: seed))])
         case .lenet5:
-            return Models.lenet5(inputChannels: shape[0], classCount: classCount, imageSize: (shape[1], shape[2]), seed: seed)
+            return try Models.lenet5(inputChannels: shape[0], classCount: classCount, imageSize: (shape[1], shape[2]), seed: seed)
         case .vgg:
-            return Models.smallVGG(inputChannels: shape[0], classCount: classCount, imageSize: (shape[1], shape[2]), normalization: norm, seed: seed)
+            return try Models.smallVGG(inputChannels: shape[0], classCount: classCount, imageSize: (shape[1], shape[2]), normalization: norm, seed: seed)
         case .resnet:
             return Models.smallResNet(inputChannels: shape[0], classCount: classCount, normalization: norm, seed: seed)
         }
@@ -123,8 +124,18 @@ enum ScheduleKind: String, CaseIterable, ExpressibleByArgument {
         }
     }
 
-    /// The schedule with peak rate `rate` over `totalSteps` steps of `stepsPerEpoch` each.
-    func make(rate: Float, totalSteps: Int, stepsPerEpoch: Int) -> any LearningRateSchedule {
+    /// The fewest optimizer steps the schedule can be laid over: one-cycle needs a warm-up and an
+    /// annealing phase of at least one step each (30% of the steps warm up), the others one step.
+    var minimumSteps: Int { self == .onecycle ? 4 : 1 }
+
+    /// The schedule with peak rate `rate` over `totalSteps` steps of `stepsPerEpoch` each; throws a
+    /// `RunError` when the run has fewer steps than `minimumSteps`.
+    func make(rate: Float, totalSteps: Int, stepsPerEpoch: Int) throws -> any LearningRateSchedule {
+        guard totalSteps >= minimumSteps else {
+            throw RunError(
+                "the \(displayName) schedule needs at least \(minimumSteps) optimizer step\(minimumSteps == 1 ? "" : "s"), "
+                    + "but this run has \(totalSteps); use a smaller --batch-size, more --epochs or more training images")
+        }
         switch self {
         case .constant:
             return ConstantLearningRate(rate)

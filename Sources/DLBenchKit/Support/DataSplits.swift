@@ -27,6 +27,13 @@ struct DataSplits {
         } else {
             (name, (train, test)) = (directory == nil ? "MNIST" : directory!.lastPathComponent, try MNIST.load(directory: directory ?? MNIST.bundledDirectory))
         }
+        guard train.count >= 2 else {
+            throw RunError("\(name): the training set has \(train.count) image\(train.count == 1 ? "" : "s"); at least 2 are needed (one is held out for validation)")
+        }
+        guard test.count >= 1 else { throw RunError("\(name): the test set has no images") }
+        guard test.imageShape == train.imageShape else {
+            throw RunError("\(name): training images are \(shapeText(train.imageShape)) but test images are \(shapeText(test.imageShape))")
+        }
         let fraction = Double(validationCount) / Double(train.count)
         var split = train.split(validationFraction: min(fraction, 0.5), seed: seed)
         var testSet = test
@@ -44,4 +51,9 @@ struct DataSplits {
     var summary: String {
         "\(name): \(training.count) training, \(validation.count) validation, \(test.count) test images of \(training.channels)×\(training.height)×\(training.width)"
     }
+}
+
+/// `[3, 32, 32]` → `3×32×32`.
+func shapeText(_ shape: [Int]) -> String {
+    shape.map(String.init).joined(separator: "×")
 }

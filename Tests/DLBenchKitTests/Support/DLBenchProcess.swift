@@ -31,9 +31,10 @@ struct DLBenchProcess {
         init(_ description: String) { self.description = description }
     }
 
-    /// Runs `dlbench arguments…` with `environment` changes (a `nil` value removes the variable).
+    /// Runs `dlbench arguments…` with `environment` changes (a `nil` value removes the variable);
+    /// a child still running after `timeout` seconds is killed, and its outcome says so (`timedOut`).
     static func run(
-        _ arguments: [String], environment changes: [String: String?] = [:], directory: URL? = nil
+        _ arguments: [String], environment changes: [String: String?] = [:], directory: URL? = nil, timeout: Double = 120
     ) throws -> Outcome {
         let process = Process()
         process.executableURL = try executable
@@ -47,6 +48,9 @@ struct DLBenchProcess {
         process.standardError = errors
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        let watchdog = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        defer { watchdog.cancel() }
         // Drain stderr on another thread so that neither pipe can fill up and block the child.
         let errorData = DrainedPipe(errors)
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
