@@ -3,7 +3,7 @@ SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev zlib1g-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build test bench clean
+.PHONY: deps build test bench docs clean
 
 # Installs OpenBLAS (with its bundled LAPACK) and zlib through apt when pkg-config cannot find them.
 deps:
@@ -25,6 +25,17 @@ test: deps
 
 bench: deps
 	$(SWIFT) run -c release dlbench all
+
+# The API reference of DLCore and DLNN (DocC, through swift-docc-plugin) in its own build folder, so that it
+# never invalidates `.build`: $(DOCS_DIR)/DLCore.doccarchive and $(DOCS_DIR)/DLNN.doccarchive, static sites
+# (serve one, open /documentation/dlnn). Any DocC warning, such as a broken symbol link, fails the build.
+DOCS_SCRATCH := .build-docs
+DOCS_DIR := $(DOCS_SCRATCH)/docs
+docs: deps
+	mkdir -p $(DOCS_DIR)
+	$(SWIFT) package --scratch-path $(DOCS_SCRATCH) --allow-writing-to-directory $(DOCS_DIR) \
+		generate-documentation --target DLCore --target DLNN --output-path $(DOCS_DIR) \
+		--warnings-as-errors
 
 clean:
 	rm -rf .build Examples/*/.build Benchmarks/.build
