@@ -35,6 +35,8 @@ import Testing
         try expectFailure(["train", "--out", ""], status: 2, message: "--out must name a folder")
         try expectFailure(["train", "--quick", "--out", file.path], status: 2, message: "is a file, not a folder")
         try expectFailure(["train", "--quick", "--out", "/proc/dlbench-test/out"], status: 2, message: "cannot create /proc/dlbench-test")
+        try expectFailure(["kernels", "--target", "1e300"], status: 2, message: "--target must be a number of seconds in (0, 600]")
+        try expectFailure(["all", "--out", ""], status: 2, message: "--out must name a folder")
     }
 
     @Test func dataTheModelCannotTakeIsRefusedBeforeTraining() throws {
@@ -50,6 +52,10 @@ import Testing
         try expectFailure(["train", "--data", mixed.path, "--model", "mlp"], status: 1, message: "training images are 1×8×8 but test images are 3×8×8")
 
         try expectFailure(["compress", "--data", tiny.path], status: 1, message: "compress studies MNIST-shaped models")
+
+        let huge = directory.appendingPathComponent("huge")
+        try IDXWriter.folder(at: huge, trainCount: 2, testCount: 1, imageShape: [1100, 1000])
+        try expectFailure(["train", "--data", huge.path, "--model", "mlp"], status: 1, message: "larger than dlbench's models take")
     }
 
     @Test func dataSetsTooSmallAreErrorsNotResults() throws {

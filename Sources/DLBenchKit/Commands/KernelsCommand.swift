@@ -32,8 +32,8 @@ struct KernelsCommand: ParsableCommand {
 
     func validate() throws {
         _ = try parseList(tasks, option: "--tasks") as [KernelTask]
-        if !(target > 0 && target.isFinite) { throw ValidationError("--target must be a positive number of seconds, got \(target)") }
-        if !(warmup >= 0 && warmup.isFinite) { throw ValidationError("--warmup must not be negative, got \(warmup)") }
+        if !(target > 0 && target <= 600) { throw ValidationError("--target must be a number of seconds in (0, 600], got \(target)") }
+        if !(warmup >= 0 && warmup <= 600) { throw ValidationError("--warmup must be a number of seconds in [0, 600], got \(warmup)") }
     }
 
     func run() throws {

@@ -14,6 +14,9 @@ struct DataSplits {
     static let quickSizes = (training: 4000, validation: 1000, test: 2000)
     /// Images held out of the training set for validation in a full run.
     static let validationCount = 5000
+    /// The largest image (C·H·W values) dlbench trains on: the MLP's first layer alone then takes
+    /// 2 GiB, a convolution's activations at batch 64 several.
+    static let maximumImageSize = 1 << 20
 
     /// Loads MNIST from `directory` (default: the bundled copy) or a CIFAR folder, recognized
     /// by its `data_batch_1.bin` (CIFAR-10) or `train.bin` (CIFAR-100).
@@ -31,6 +34,9 @@ struct DataSplits {
             throw RunError("\(name): the training set has \(train.count) image\(train.count == 1 ? "" : "s"); at least 2 are needed (one is held out for validation)")
         }
         guard test.count >= 1 else { throw RunError("\(name): the test set has no images") }
+        guard train.imageByteCount <= maximumImageSize else {
+            throw RunError("\(name): images of \(shapeText(train.imageShape)) are larger than dlbench's models take (at most \(maximumImageSize) values per image)")
+        }
         guard test.imageShape == train.imageShape else {
             throw RunError("\(name): training images are \(shapeText(train.imageShape)) but test images are \(shapeText(test.imageShape))")
         }
