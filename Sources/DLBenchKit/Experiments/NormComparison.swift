@@ -78,9 +78,14 @@ func compareNormalizations(_ settings: NormComparison.Settings, on data: DataSpl
     var parameterCounts: [NormKind: Int] = [:]
     for (norm, batchSize) in pairs {
         reporter.label = "norms: \(norm.displayName), B = \(batchSize)"
-        let model = try Models.smallVGG(
-            inputChannels: training.channels, classCount: training.classCount, imageSize: (training.height, training.width),
-            channels: settings.channels, hiddenSize: settings.hiddenSize, normalization: norm.factory, seed: settings.seed)
+        let model: Sequential
+        do {
+            model = try Models.smallVGG(
+                inputChannels: training.channels, classCount: training.classCount, imageSize: (training.height, training.width),
+                channels: settings.channels, hiddenSize: settings.hiddenSize, normalization: norm.factory, seed: settings.seed)
+        } catch {
+            throw RunError("the small VGG of norms cannot take \(shapeText(training.imageShape)) images: \(error)")
+        }
         parameterCounts[norm] = model.parameterCount
         let learningRate = settings.learningRate(batchSize: batchSize)
         let configuration = TrainingConfiguration(epochs: settings.epochs, batchSize: batchSize, seed: settings.seed, progress: .quiet)
