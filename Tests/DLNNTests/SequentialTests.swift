@@ -72,4 +72,23 @@ private final class ScaleLayer: Layer {
         empty.accumulateParameterGradients(outputGradient)
         #expect((empty.layers[0] as? CountingIdentity)?.backwardCount == 0)
     }
+
+    @Test func settingTheModeOfAContainerReachesEveryDescendant() throws {
+        let model = try Models.lenet5(seed: 1)
+        let inner = try #require(model.layers.last as? Sequential)
+        model.isTraining = false
+        #expect(!inner.isTraining && inner.layers.allSatisfy { !$0.isTraining })
+        model.isTraining = true
+        #expect(inner.layers.allSatisfy { $0.isTraining })
+    }
+
+    @Test func anOptimizerOfNoParametersStopsWithAHint() async {
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let model = Models.mlp(sizes: [4, 2])
+            _ = SGD(model.parameters, learningRate: 0.1)
+        }.map { result in
+            let message = String(decoding: result.standardErrorContent, as: UTF8.self)
+            #expect(message.contains("SGD: no parameters to optimize; pass model.allParameters"))
+        }
+    }
 }

@@ -17,7 +17,10 @@ public final class LowRankLayer: Layer {
     public let rank: Int
     /// The replaced layer's summary, e.g. `Dense(784 → 1024)`.
     public let originalSummary: String
-    public var isTraining = true
+    /// Training or evaluation mode, for this container and every descendant (as PyTorch's `train()`/`eval()`).
+    public var isTraining = true {
+        didSet { for child in children { child.layer.isTraining = isTraining } }
+    }
 
     /// Wraps two layers whose composition approximates the layer described by `originalSummary`.
     public init(first: any Layer, second: any Layer, rank: Int, originalSummary: String) {

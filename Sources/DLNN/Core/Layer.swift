@@ -24,7 +24,8 @@ public protocol Layer: AnyObject {
     var buffers: [Parameter] { get }
     /// Sub-layers with the names used in parameter paths (`features.0.weight`).
     var children: [(name: String, layer: any Layer)] { get }
-    /// Training mode (batch statistics, dropout active) or evaluation mode.
+    /// Training mode (batch statistics, dropout active) or evaluation mode; setting it on a
+    /// container sets it on every descendant.
     var isTraining: Bool { get set }
     /// The output shape for an input of `inputShape` (batch axis included); throws a `ShapeError`
     /// naming the layer's path, the layer and both shapes when the input does not fit. Run it once

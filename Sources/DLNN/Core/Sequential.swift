@@ -7,7 +7,10 @@ public final class Sequential: Layer {
     private let names: [String]
     /// The first layer that has parameters: the layers in front of it need no gradient at all.
     private let firstLayerWithParameters: Int?
-    public var isTraining = true
+    /// Training or evaluation mode, for this container and every descendant (as PyTorch's `train()`/`eval()`).
+    public var isTraining = true {
+        didSet { for child in children { child.layer.isTraining = isTraining } }
+    }
 
     public convenience init(_ layers: [any Layer]) {
         self.init(named: layers.enumerated().map { (String($0.offset), $0.element) })

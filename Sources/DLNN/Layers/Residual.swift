@@ -18,7 +18,10 @@ public final class Residual: Layer {
     public let shortcut: (any Layer)?
     /// Applied to F(x) + S(x); `nil` means none.
     public let activation: (any Layer)?
-    public var isTraining = true
+    /// Training or evaluation mode, for this container and every descendant (as PyTorch's `train()`/`eval()`).
+    public var isTraining = true {
+        didSet { for child in children { child.layer.isTraining = isTraining } }
+    }
 
     private var sum = Tensor.zeros([0])
     private var inputGradient = Tensor.zeros([0])

@@ -57,6 +57,9 @@ public class ElementwiseOptimizer: Optimizer {
         parameterStates = Array(repeating: nil, count: parameters.count)
         require(learningRate >= 0, "\(optimizerName): learning rate \(learningRate) must be non-negative")
         require(
+            !parameters.isEmpty,
+            "\(optimizerName): no parameters to optimize; pass model.allParameters (a container's `parameters` are its own, usually none)")
+        require(
             Set(parameters.map(ObjectIdentifier.init)).count == parameters.count,
             "\(optimizerName): a parameter appears twice in the parameter groups"
         )
