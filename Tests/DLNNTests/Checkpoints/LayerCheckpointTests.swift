@@ -84,6 +84,26 @@ private func state(of layer: any Layer) -> [String: Tensor] {
         #expect(state(of: target) == before)
     }
 
+    @Test func nonStrictLoadingSkipsPyTorchsExtraTensorsButNotMissingOnes() throws {
+        let directory = try TemporaryDirectory()
+        let url = directory.url.appendingPathComponent("pytorch.safetensors")
+        let source = model(seed: 1)
+        var tensors = state(of: source).map { (name: $0.key, tensor: $0.value) }
+        tensors.append((name: "features.1.num_batches_tracked", tensor: Tensor([100])))
+        try SafeTensors.write(tensors, to: url)
+
+        let target = model(seed: 7)
+        #expect(throws: CheckpointError.self) { try target.loadWeights(from: url) }
+        try target.loadWeights(from: url, strict: false)
+        #expect(state(of: target) == state(of: source))
+
+        let withoutNormalization = directory.url.appendingPathComponent("short.safetensors")
+        try SafeTensors.write(tensors.filter { !$0.name.hasPrefix("features.1.") }, to: withoutNormalization)
+        #expect(throws: CheckpointError.self, "missing tensors fail even when not strict") {
+            try target.loadWeights(from: withoutNormalization, strict: false)
+        }
+    }
+
     @Test func reportsAWrongDTypeAmongTheMismatches() throws {
         let directory = try TemporaryDirectory()
         let url = directory.url.appendingPathComponent("half.safetensors")
