@@ -18,10 +18,11 @@ deps:
 build: deps
 	$(SWIFT) build -c release
 
+# The example first, so that the test runner's summary is the last thing printed.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
 	@if [ -d Examples/HelloDLNN ]; then $(SWIFT) build --package-path Examples/HelloDLNN; fi
+	$(SWIFT) test --skip-build
 
 bench: deps
 	$(SWIFT) run -c release dlbench all
