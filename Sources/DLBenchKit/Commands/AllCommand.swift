@@ -7,10 +7,10 @@ import Foundation
 struct AllCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "all",
-        abstract: "Run every comparison (optimizers, norms, schedules, compress) and write REPORT.md linking their reports.")
+        abstract: "Run every comparison (optimizers, norms, schedules, compress, classic) and write REPORT.md linking their reports.")
 
     /// The comparisons, in the order run and listed.
-    static let comparisons = ["optimizers", "norms", "schedules", "compress"]
+    static let comparisons = ["optimizers", "norms", "schedules", "compress", "classic"]
 
     @Option(help: ArgumentHelp("A folder of IDX files (MNIST layout) or CIFAR-10/100 binary files. Default: the bundled MNIST.", valueName: "path"))
     var data: String?
