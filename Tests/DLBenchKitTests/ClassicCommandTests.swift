@@ -17,6 +17,13 @@ struct ClassicCommandTests {
         #expect(settings.lenetEpochs == 1)
     }
 
+    @Test func publishedNumbersFollowTheDataSet() {
+        #expect(ClassicComparison.publishedNeighborAccuracy(for: "MNIST")?.bar == 0.969)
+        #expect(ClassicComparison.publishedNeighborAccuracy(for: "fashion-mnist")?.bar == 0.85)
+        #expect(ClassicComparison.publishedNeighborAccuracy(for: "CIFAR-10")?.bar == 0.35)
+        #expect(ClassicComparison.publishedNeighborAccuracy(for: "my-digits") == nil)
+    }
+
     @Test func writesAReportWithAVerdictForEveryClaim() throws {
         let directory = OptimizersCommandTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -26,7 +33,7 @@ struct ClassicCommandTests {
         settings.linearEpochs = 1
         settings.lenetEpochs = 1
         let comparison = try compareClassicMethods(settings, on: try OptimizersCommandTests.tinySplits(), progress: .quiet)
-        #expect(comparison.candidates.count == 8)
+        #expect(comparison.candidates.count == settings.neighborCounts.count * settings.metrics.count)
         #expect(comparison.candidates.allSatisfy { $0.scores.perFold.count == 5 })
         #expect(comparison.neighborTrainingCount == 300 && comparison.testCount == 200)
         #expect(comparison.principalComponentRuns.map(\.components) == [8, 16])
