@@ -16,8 +16,8 @@ public enum DistanceMetric: String, CaseIterable, Codable, Sendable {
     /// - `.l2`: d₂²(q, r) = ‖q‖² + ‖r‖² − 2·q·r: `out` is filled with ‖qᵢ‖² + ‖rⱼ‖², then ONE GEMM
     ///   adds −2·Q·Rᵀ (β = 1); rounding can leave tiny negatives, clamped to 0. `referenceSquaredNorms`
     ///   holds the N values ‖rⱼ‖² (`squaredNorms(of:)`), computed once per fit.
-    /// - `.l1`: a plain loop over the D coordinates of each pair (`manhattanDistance`); rows run
-    ///   concurrently (each writes only its own row of `out`).
+    /// - `.l1`: a plain loop over the D coordinates of each pair (`manhattanDistance`), over tiles of
+    ///   reference rows that run concurrently and stay in cache for the whole block of queries.
     func rankingValues(
         queries: UnsafePointer<Float>, rows: Int, references: UnsafePointer<Float>, referenceCount: Int,
         dimension: Int, referenceSquaredNorms: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>
@@ -36,14 +36,21 @@ public enum DistanceMetric: String, CaseIterable, Codable, Sendable {
                 a: queries, lda: dimension, b: references, ldb: dimension, beta: 1, c: out, ldc: referenceCount)
             for index in 0..<rows * referenceCount where out[index] < 0 { out[index] = 0 }
         case .l1:
-            // Sendable addresses for the concurrent rows; every row reads shared inputs and writes its own output row.
+            // Tiles of reference rows, in parallel: a tile (64 rows, 200 KB at D = 784) stays in cache while
+            // every query row of the block passes over it, so the references are read from memory once per
+            // block instead of once per query (MNIST: 172 MB per query row otherwise). Each tile writes its own
+            // columns of `out`; the addresses travel as integers because raw pointers are not Sendable.
+            let tileRows = 64
             let (q, r, o) = (UInt(bitPattern: queries), UInt(bitPattern: references), UInt(bitPattern: out))
-            DispatchQueue.concurrentPerform(iterations: rows) { i in
-                let query = UnsafePointer<Float>(bitPattern: q)! + i * dimension
-                let references = UnsafePointer<Float>(bitPattern: r)!
-                let row = UnsafeMutablePointer<Float>(bitPattern: o)! + i * referenceCount
-                for j in 0..<referenceCount {
-                    row[j] = Self.manhattanDistance(query, references + j * dimension, dimension: dimension)
+            DispatchQueue.concurrentPerform(iterations: (referenceCount + tileRows - 1) / tileRows) { tile in
+                let queries = UnsafePointer<Float>(bitPattern: q)!, references = UnsafePointer<Float>(bitPattern: r)!
+                let out = UnsafeMutablePointer<Float>(bitPattern: o)!
+                let tileRange = (tile * tileRows)..<Swift.min(referenceCount, (tile + 1) * tileRows)
+                for i in 0..<rows {
+                    let query = queries + i * dimension, row = out + i * referenceCount
+                    for j in tileRange {
+                        row[j] = Self.manhattanDistance(query, references + j * dimension, dimension: dimension)
+                    }
                 }
             }
         }
@@ -58,7 +65,10 @@ public enum DistanceMetric: String, CaseIterable, Codable, Sendable {
         while d + 8 <= dimension {
             let x = UnsafeRawPointer(a + d).loadUnaligned(as: SIMD8<Float>.self)
             let y = UnsafeRawPointer(b + d).loadUnaligned(as: SIMD8<Float>.self)
-            lanes += pointwiseMax(x - y, y - x)
+            // |x − y| by clearing the sign bits: the generic `pointwiseMax` is not specialized here and
+            // took 70% of an L1 search.
+            let magnitude = unsafeBitCast(x - y, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF
+            lanes += unsafeBitCast(magnitude, to: SIMD8<Float>.self)
             d += 8
         }
         var sum = lanes.sum()
