@@ -50,11 +50,13 @@ struct KernelsCommandTests {
     }
 
     @Test("the cases are the peer harness's")
-    func caseNames() {
+    func caseNames() throws {
         #expect(KernelCases.linears.map(\.name) == ["128x784->512", "128x512->512", "128x4096->4096"])
         #expect(KernelCases.convolutions.map(\.name) == ["lenet_conv1", "lenet_conv2", "vgg_64x32x32", "vgg_128x16x16", "vgg_256x14x14"])
         // lenet_conv1: 2·64·6·28·28·1·5·5.
         #expect(KernelCases.convolutions[0].forwardFLOPs == 2 * 64 * 6 * 28 * 28 * 25)
+        var generator = SeededGenerator(seed: 1)
+        #expect(try KernelCases.smallCNN(generator: &generator).outputShape(for: [1, 1, 28, 28]) == [1, 10])
     }
 
     @Test("a training step lowers the loss on its fixed batch")

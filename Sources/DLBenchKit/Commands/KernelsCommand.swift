@@ -7,7 +7,7 @@ import Foundation
 struct KernelsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kernels",
-        abstract: "Time GEMM, convolutions, dense layers, two training steps and SVD on the cases of the peer benchmark harness.",
+        abstract: "Time GEMM, convolutions, dense layers, two training steps, SVD and evaluation-mode inference on the cases of the peer benchmark harness.",
         discussion: """
             Each kernel is called once untimed, warmed up for --warmup seconds, then timed until --target seconds \
             are spent (at least 3 calls); the median is reported. With --jsonl every measurement is one JSON line \

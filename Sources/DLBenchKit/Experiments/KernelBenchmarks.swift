@@ -4,7 +4,7 @@ import Foundation
 /// The job families of `dlbench kernels`, named like the peer harness's `--tasks`
 /// (`/work/shared/peers/bench_peers.py`), so that both measure the same cases.
 enum KernelTask: String, CaseIterable {
-    case sgemm, conv, linear, train, svd
+    case sgemm, conv, linear, train, svd, inference
 }
 
 /// How long each kernel is timed, as the peer harness does: one untimed first call (first touch
@@ -167,6 +167,18 @@ enum KernelCases {
         LinearCase(batch: 128, inputSize: 4096, outputSize: 4096),
     ]
     static let svdSizes = [512, 1024]
+    /// The peer harness's `inference` cases: evaluation-mode forward passes at these batch sizes.
+    static let inferenceBatches = [1, 256]
+
+    /// The harness's `cnn_small`: conv 1→32 3×3 pad 1, ReLU, max-pool 2, conv 32→64 3×3 pad 1, ReLU,
+    /// max-pool 2, flatten, dense 3136→128, ReLU, dense 128→10.
+    static func smallCNN(generator: inout SeededGenerator) -> Sequential {
+        Sequential(
+            Conv2D(inputChannels: 1, outputChannels: 32, kernelSize: 3, padding: 1, generator: &generator), ReLU(), MaxPool2D(kernelSize: 2),
+            Conv2D(inputChannels: 32, outputChannels: 64, kernelSize: 3, padding: 1, generator: &generator), ReLU(), MaxPool2D(kernelSize: 2),
+            Flatten(), Dense(inputSize: 3136, outputSize: 128, generator: &generator), ReLU(),
+            Dense(inputSize: 128, outputSize: 10, generator: &generator))
+    }
     /// SGD's rate and momentum in the training steps.
     static let learningRate: Float = 0.01, momentum: Float = 0.9
 }
@@ -225,6 +237,17 @@ func runKernelBenchmarks(_ tasks: [KernelTask], policy: TimingPolicy, report: (K
                     task: "train_step", caseName: name, timing: timing, flops: nil,
                     parameters: [("batch", .integer(batch)), ("opt", .text("sgd_momentum0.9"))],
                     extra: [("steps_per_s", 1 / timing.median), ("images_per_s", Double(batch) / timing.median)]))
+            }
+        case .inference:
+            for (name, model) in [("lenet5", try Models.lenet5()), ("cnn_small", KernelCases.smallCNN(generator: &generator))] {
+                model.isTraining = false
+                for batch in KernelCases.inferenceBatches {
+                    let x = Tensor.randomNormal([batch, 1, 28, 28], using: &generator)
+                    let timing = measure(policy) { _ = model.forward(x) }
+                    report(KernelMeasurement(
+                        task: "inference", caseName: "\(name)_b\(batch)", timing: timing, flops: nil,
+                        parameters: [("batch", .integer(batch))], extra: [("images_per_s", Double(batch) / timing.median)]))
+                }
             }
         case .svd:
             for n in KernelCases.svdSizes {
