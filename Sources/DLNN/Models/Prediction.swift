@@ -17,22 +17,13 @@ extension Layer {
     public func classProbabilities(
         of images: ImageDataset, normalization: InputNormalization, batchSize: Int = 256
     ) throws(TrainingSetupError) -> Tensor {
-        guard images.count > 0 else { throw .emptyDataset }
-        if let problem = normalization.mismatch(channels: images.channels, planeSize: images.height * images.width) {
-            throw .normalization(problem)
-        }
-        let batch = Swift.max(1, Swift.min(batchSize, images.count))
+        let batch = Swift.max(1, batchSize)
+        let classes = try validate(images, batchSize: batch, training: false)
+        try normalization.check(fits: images)
         let wasTraining = isTraining
         setTraining(false)
         defer { setTraining(wasTraining) }
-        let output: [Int]
-        do {
-            output = try outputShape(for: [batch] + images.imageShape)
-        } catch {
-            throw .shape(error)
-        }
-        guard output.count == 2 else { throw .outputs(shape: output, classCount: images.classCount) }
-        var probabilities = Tensor.zeros([images.count, output[1]])
+        var probabilities = Tensor.zeros([images.count, classes])
         var batches = BatchIterator(dataset: images, batchSize: batch, shuffle: false, normalization: normalization)
         batches.startEpoch(0)
         var row = 0
@@ -40,7 +31,7 @@ extension Layer {
             let rows = forward(next.images).softmax()
             probabilities.withUnsafeMutableBufferPointer { all in
                 rows.withUnsafeBufferPointer { rows in
-                    (all.baseAddress! + row * output[1]).update(from: rows.baseAddress!, count: rows.count)
+                    (all.baseAddress! + row * classes).update(from: rows.baseAddress!, count: rows.count)
                 }
             }
             row += next.count
@@ -60,14 +51,10 @@ extension InputNormalization {
     /// The input normalization saved in the training checkpoint at `url` (`Trainer.saveCheckpoint`);
     /// throws a `CheckpointError` when the file cannot be read or records none.
     public init(checkpoint url: URL) throws {
-        let metadata = try SafeTensors.read(from: url).metadata
-        guard let text = metadata[Trainer.normalizationMetadataKey] else {
+        // The validated header is all that is needed: no tensor is decoded.
+        guard let normalization = try Trainer.savedNormalization(in: SafeTensors.load(url).header.metadata, file: url) else {
             throw CheckpointError(file: url, problem: .notACheckpoint(reason: "it records no input normalization"))
         }
-        do {
-            self = try Trainer.jsonDecoder.decode(InputNormalization.self, from: Data(text.utf8))
-        } catch {
-            throw CheckpointError(file: url, problem: .notACheckpoint(reason: "its input normalization is not valid: \(error)"))
-        }
+        self = normalization
     }
 }

@@ -77,14 +77,8 @@ extension Trainer {
         } catch {
             throw invalid("its training state is not valid JSON of this version: \(error)")
         }
-        try Self.checkConsistency(of: state, configuredEpochs: configuration.epochs).map { throw invalid($0) }
-        let normalization = try header.metadata[Self.normalizationMetadataKey].map { text in
-            do {
-                return try Self.jsonDecoder.decode(InputNormalization.self, from: Data(text.utf8))
-            } catch {
-                throw invalid("its input normalization is not valid: \(error)")
-            }
-        }
+        try Self.checkConsistency(of: state).map { throw invalid($0) }
+        let normalization = try Self.savedNormalization(in: header.metadata, file: url)
 
         var optimizerState = state.optimizer
         for (name, entry) in header.entries where name.hasPrefix(Self.optimizerTensorPrefix) {
@@ -111,8 +105,19 @@ extension Trainer {
         if let normalization { inputNormalization = normalization }
     }
 
+    /// The input normalization recorded in a checkpoint's `metadata`, or `nil` when it records none;
+    /// throws a `CheckpointError` about `file` when the record is not valid.
+    static func savedNormalization(in metadata: [String: String], file: URL) throws -> InputNormalization? {
+        guard let text = metadata[normalizationMetadataKey] else { return nil }
+        do {
+            return try jsonDecoder.decode(InputNormalization.self, from: Data(text.utf8))
+        } catch {
+            throw CheckpointError(file: file, problem: .notACheckpoint(reason: "its input normalization is not valid: \(error)"))
+        }
+    }
+
     /// Why `state` cannot be the progress of a run, or `nil` when it can.
-    static func checkConsistency(of state: SavedState, configuredEpochs: Int) -> String? {
+    static func checkConsistency(of state: SavedState) -> String? {
         if state.completedEpochs < 0 { return "its completed-epoch count \(state.completedEpochs) is negative" }
         if state.history.epochs.count != state.completedEpochs {
             return "it records \(state.history.epochs.count) epochs of history but \(state.completedEpochs) completed epochs"

@@ -29,23 +29,44 @@ extension Trainer {
     /// output has a logit for every class of the data set. `fit` runs it on its data sets first;
     /// call it on a test set before training to learn of a mismatch early.
     public func validate(_ dataset: ImageDataset, forTraining: Bool) throws(TrainingSetupError) {
+        try model.validate(
+            dataset, batchSize: forTraining ? configuration.batchSize : configuration.evaluationBatchSize, training: forTraining)
+    }
+}
+
+extension Layer {
+    /// The check of `Trainer.validate(_:forTraining:)` for batches of at most `batchSize` images,
+    /// in training or evaluation mode (restored afterwards); returns the model's logits per image.
+    @discardableResult
+    func validate(_ dataset: ImageDataset, batchSize: Int, training: Bool) throws(TrainingSetupError) -> Int {
         guard dataset.count > 0 else { throw .emptyDataset }
-        let batchSize = forTraining ? configuration.batchSize : configuration.evaluationBatchSize
         var batchSizes = [Swift.min(batchSize, dataset.count)]
         if dataset.count > batchSize, dataset.count % batchSize != 0 { batchSizes.append(dataset.count % batchSize) }
-        let wasTraining = model.isTraining
-        model.setTraining(forTraining)
-        defer { model.setTraining(wasTraining) }
+        let wasTraining = isTraining
+        setTraining(training)
+        defer { setTraining(wasTraining) }
+        var outputs = 0
         for batch in batchSizes {
             let output: [Int]
             do {
-                output = try model.outputShape(for: [batch] + dataset.imageShape)
+                output = try outputShape(for: [batch] + dataset.imageShape)
             } catch {
                 throw .shape(error)
             }
             guard output.count == 2, output[0] == batch, output[1] >= dataset.classCount else {
                 throw .outputs(shape: output, classCount: dataset.classCount)
             }
+            outputs = output[1]
+        }
+        return outputs
+    }
+}
+
+extension InputNormalization {
+    /// Throws `TrainingSetupError.normalization` unless the statistics fit the images of `dataset`.
+    func check(fits dataset: ImageDataset) throws(TrainingSetupError) {
+        if let problem = mismatch(channels: dataset.channels, planeSize: dataset.height * dataset.width) {
+            throw .normalization(problem)
         }
     }
 }

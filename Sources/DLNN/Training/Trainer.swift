@@ -57,9 +57,7 @@ public final class Trainer {
     public func fit(training: ImageDataset, validation: ImageDataset?, normalization: InputNormalization) throws -> TrainingHistory {
         try validate(training, forTraining: true)
         if let validation { try validate(validation, forTraining: false) }
-        if let problem = normalization.mismatch(channels: training.channels, planeSize: training.height * training.width) {
-            throw TrainingSetupError.normalization(problem)
-        }
+        try normalization.check(fits: training)
         inputNormalization = normalization
         var batches = BatchIterator(
             dataset: training, batchSize: configuration.batchSize, shuffle: true, dropLast: false,
