@@ -22,14 +22,11 @@ DLCPUIDRegisters dl_read_cpuid_registers(void) {
         __cpuid(1, eax, ebx, ecx, edx);
         r.leaf1EAX = eax;
         r.leaf1ECX = ecx;
-        r.leaf1EDX = edx;
         if (ecx & (1u << 27)) r.xcr0 = read_xcr0();   // OSXSAVE: XGETBV is allowed.
     }
     if (r.maximumLeaf >= 7) {
         __cpuid_count(7, 0, eax, ebx, ecx, edx);
         r.leaf7EBX = ebx;
-        r.leaf7ECX = ecx;
-        r.leaf7EDX = edx;
         uint32_t subleaves = eax;
         if (subleaves >= 1) {
             __cpuid_count(7, 1, eax, ebx, ecx, edx);

@@ -10,10 +10,10 @@ typedef struct {
     int32_t available;
     /// Leaf 0: EBX, EDX, ECX spell the vendor ("GenuineIntel", "AuthenticAMD"); EAX is the highest leaf.
     uint32_t maximumLeaf, vendorEBX, vendorEDX, vendorECX;
-    /// Leaf 1: EAX holds family, model and stepping; ECX and EDX hold SSE3, FMA, AVX, OSXSAVE ….
-    uint32_t leaf1EAX, leaf1ECX, leaf1EDX;
-    /// Leaf 7 subleaf 0: AVX2 and the AVX-512 subsets; subleaf 1 EAX: AVX512_BF16.
-    uint32_t leaf7EBX, leaf7ECX, leaf7EDX, leaf7Subleaf1EAX;
+    /// Leaf 1: EAX holds family, model and stepping; ECX holds SSE3, FMA, AVX, OSXSAVE.
+    uint32_t leaf1EAX, leaf1ECX;
+    /// Leaf 7 subleaf 0 EBX: AVX2 and the AVX-512 subsets; subleaf 1 EAX: AVX512_BF16.
+    uint32_t leaf7EBX, leaf7Subleaf1EAX;
     /// XCR0 (XGETBV 0) when OSXSAVE is set: which register states the OS saves (bits 1–2 AVX, 5–7 AVX-512).
     uint64_t xcr0;
 } DLCPUIDRegisters;
