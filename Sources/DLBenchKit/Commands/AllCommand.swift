@@ -32,7 +32,7 @@ struct AllCommand: ParsableCommand {
 
     func validate() throws {
         _ = try selectedComparisons()
-        if out.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--out must name a folder, got an empty string") }
+        try checkFolderName(out, option: "--out")
     }
 
     /// The comparisons named by `--only`, in the standard order, or all of them.

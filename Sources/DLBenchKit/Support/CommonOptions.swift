@@ -36,7 +36,7 @@ struct CommonOptions: ParsableArguments {
     func validate() throws {
         try checkRange(epochs, 1...Self.maximumEpochs, option: "--epochs")
         try checkRange(batchSize, 1...Self.maximumBatchSize, option: "--batch-size")
-        if let out, out.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--out must name a folder, got an empty string") }
+        try checkFolderName(out, option: "--out")
         if let data {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -73,6 +73,12 @@ func printTable(_ table: Table, format: TableFormat) {
 func checkRange(_ value: Int?, _ range: ClosedRange<Int>, option: String) throws {
     guard let value, !range.contains(value) else { return }
     throw ValidationError("\(option) must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
+}
+
+/// Throws a `ValidationError` when `path` is given but blank: `URL(fileURLWithPath: "")` would be the
+/// current folder.
+func checkFolderName(_ path: String?, option: String) throws {
+    if let path, path.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("\(option) must name a folder, got an empty string") }
 }
 
 /// Creates `directory` if needed and checks that files can be created in it; throws a
