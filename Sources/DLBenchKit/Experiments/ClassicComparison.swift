@@ -385,30 +385,8 @@ extension ClassicComparison {
         return report
     }
 
-    /// The softmax class templates as an SVG: one row of images, each pixel a 3×3 `<rect>`, gray for one channel, RGB for three.
+    /// The softmax class templates as an SVG, one image per class.
     func templatesSVG() -> String {
-        let (channels, height, width) = (imageShape[0], imageShape[1], imageShape[2])
-        let scale = 3, gap = 6
-        let plane = height * width
-        var rects: [String] = []
-        for (index, template) in templates.enumerated() {
-            let left = index * (width * scale + gap)
-            for y in 0..<height {
-                for x in 0..<width {
-                    let pixel = y * width + x
-                    let rgb = channels >= 3 ? (template[pixel], template[plane + pixel], template[2 * plane + pixel]) : (template[pixel], template[pixel], template[pixel])
-                    rects.append("  <rect x=\"\(left + x * scale)\" y=\"\(y * scale)\" width=\"\(scale)\" height=\"\(scale)\" fill=\"rgb(\(rgb.0),\(rgb.1),\(rgb.2))\"/>")
-                }
-            }
-        }
-        let totalWidth = max(templates.count * (width * scale + gap) - gap, 1), totalHeight = height * scale
-        return """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="\(totalWidth)" height="\(totalHeight)" viewBox="0 0 \(totalWidth) \(totalHeight)" shape-rendering="crispEdges">
-              <title>Linear softmax class templates</title>
-            \(rects.joined(separator: "\n"))
-            </svg>
-
-            """
+        ImageGrid(title: "Linear softmax class templates", images: templates, channels: imageShape[0], height: imageShape[1], width: imageShape[2]).svg()
     }
 }
