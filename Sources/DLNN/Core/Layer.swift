@@ -62,6 +62,8 @@ extension Layer {
     public var parameterCount: Int { allParameters.reduce(0) { $0 + $1.count } }
 
     /// Puts this layer and all its descendants in training (`true`) or evaluation (`false`) mode.
+    /// Unlike setting `isTraining`, this also reaches the children of a container of your own that
+    /// does not pass the mode on itself.
     public func setTraining(_ training: Bool) {
         isTraining = training
         for child in children { child.layer.setTraining(training) }
