@@ -94,3 +94,48 @@ import Testing
         }
     }
 }
+
+@Suite struct BatchedGEMMTests {
+    @Test(arguments: [(false, false), (false, true), (true, false), (true, true)])
+    func batchedProductIsEachMatrixProduct(transposeA: Bool, transposeB: Bool) {
+        var generator = SeededGenerator(seed: 7)
+        for (batch, m, n, k) in [(1, 3, 4, 5), (3, 7, 1, 2), (5, 2, 9, 13)] {
+            let a = Tensor.randomNormal(transposeA ? [batch, k, m] : [batch, m, k], using: &generator)
+            let b = Tensor.randomNormal(transposeB ? [batch, n, k] : [batch, k, n], using: &generator)
+            let product = matmul(a, b, transposeA: transposeA, transposeB: transposeB)
+            #expect(product.shape == [batch, m, n])
+            for i in 0..<batch {
+                let (ai, bi) = (a.entry(i), b.entry(i))
+                let expected = Naive.matmul(
+                    ai.scalars, rowsA: ai.shape[0], columnsA: ai.shape[1], transposeA: transposeA,
+                    bi.scalars, rowsB: bi.shape[0], columnsB: bi.shape[1], transposeB: transposeB)
+                #expect(relativeError(product.entry(i).scalars, expected) < 1e-5, "batch \(i) of \(batch)×\(m)×\(n)×\(k)")
+            }
+        }
+    }
+
+    @Test func stridesOfZeroRepeatAnOperand() {
+        // One weight matrix against every image, accumulated onto C (β = 1): a grouped layer's shape of call.
+        var generator = SeededGenerator(seed: 8)
+        let w = Tensor.randomNormal([2, 3], using: &generator)
+        let x = Tensor.randomNormal([4, 3, 5], using: &generator)
+        let start = Tensor.randomNormal([4, 2, 5], using: &generator)
+        var y = start
+        w.withUnsafeBufferPointer { wb in
+            x.withUnsafeBufferPointer { xb in
+                y.withUnsafeMutableBufferPointer { yb in
+                    BLAS.gemmBatched(
+                        transposeA: false, transposeB: false, m: 2, n: 5, k: 3,
+                        a: wb.baseAddress!, lda: 3, strideA: 0, b: xb.baseAddress!, ldb: 5, strideB: 15,
+                        beta: 1, c: yb.baseAddress!, ldc: 5, strideC: 10, batchCount: 4)
+                }
+            }
+        }
+        for i in 0..<4 {
+            let expected = zip(Naive.matmul(w.scalars, rowsA: 2, columnsA: 3, transposeA: false,
+                                            x.entry(i).scalars, rowsB: 3, columnsB: 5, transposeB: false),
+                               start.entry(i).scalars).map { $0 + Double($1) }
+            #expect(relativeError(y.entry(i).scalars, expected) < 1e-5)
+        }
+    }
+}

@@ -10,7 +10,7 @@ private final class CountingIdentity: Layer {
         backwardCount += 1
         return outputGradient
     }
-    func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
+    func outputShape(for inputShape: TensorShape) -> TensorShape { inputShape }
 }
 
 /// A layer y = a·x with one scalar parameter a, to test containers without the real layers.
@@ -35,7 +35,7 @@ private final class ScaleLayer: Layer {
         return outputGradient * scale.value.scalars[0]
     }
 
-    func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
+    func outputShape(for inputShape: TensorShape) -> TensorShape { inputShape }
 }
 
 @Suite struct SequentialTests {

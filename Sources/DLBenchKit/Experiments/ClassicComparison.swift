@@ -82,7 +82,7 @@ struct ClassicComparison {
     var linearRuns: [LinearRun]
     /// The templates of the softmax classifier, one C×H×W byte image per class.
     var templates: [[UInt8]]
-    var imageShape: [Int]
+    var imageShape: TensorShape
     var lenet: LinearRun?
 }
 

@@ -159,7 +159,7 @@ private func evaluate(_ model: any Layer, on data: DataSplits) -> Double {
 }
 
 /// Median seconds per forward pass in evaluation mode, for batches of 1 and 64 (after one warm-up pass each).
-func measureLatency(_ model: any Layer, imageShape: [Int], repeats: Int) -> Latency {
+func measureLatency(_ model: any Layer, imageShape: TensorShape, repeats: Int) -> Latency {
     model.setTraining(false)
     defer { model.setTraining(true) }
     var generator = SeededGenerator(seed: 0)

@@ -226,7 +226,7 @@ func runKernelBenchmarks(_ tasks: [KernelTask], policy: TimingPolicy, report: (K
                 report(KernelMeasurement(task: "linear_fwdbwd", caseName: spec.name, timing: forwardBackward, flops: 3 * flops, parameters: parameters))
             }
         case .train:
-            for (name, model, inputShape) in [
+            for (name, model, inputShape): (String, Sequential, TensorShape) in [
                 ("lenet5_b64", try Models.lenet5(), [64, 1, 28, 28]),
                 ("mlp_784_512_512_10_b128", Models.mlp(sizes: [784, 512, 512, 10]), [128, 784]),
             ] {
@@ -272,7 +272,7 @@ final class TrainingStep {
     let loss = SoftmaxCrossEntropy()
     let optimizer: SGD
 
-    init(model: Sequential, inputShape: [Int], classCount: Int = 10, generator: inout SeededGenerator) {
+    init(model: Sequential, inputShape: TensorShape, classCount: Int = 10, generator: inout SeededGenerator) {
         self.model = model
         input = Tensor.randomNormal(inputShape, using: &generator)
         labels = (0..<inputShape[0]).map { _ in generator.nextIndex(below: classCount) }

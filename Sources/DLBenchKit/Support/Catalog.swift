@@ -9,7 +9,7 @@ enum ModelKind: String, CaseIterable, ExpressibleByArgument {
     /// Builds the model for images of `shape` (C, H, W) and `classCount` classes; every call with
     /// the same seed gives the same initial weights. Throws a `ShapeError` when the images are too
     /// small for the model's poolings.
-    func make(imageShape shape: [Int], classCount: Int, normalization: NormKind = .none, seed: UInt64) throws(ShapeError) -> Sequential {
+    func make(imageShape shape: TensorShape, classCount: Int, normalization: NormKind = .none, seed: UInt64) throws(ShapeError) -> Sequential {
         let norm = normalization.factory
         switch self {
         case .mlp:

@@ -60,6 +60,6 @@ struct DataSplits {
 }
 
 /// `[3, 32, 32]` → `3×32×32`.
-func shapeText(_ shape: [Int]) -> String {
+func shapeText(_ shape: TensorShape) -> String {
     shape.map(String.init).joined(separator: "×")
 }

@@ -30,6 +30,28 @@ public enum BLAS {
         )
     }
 
+    /// C_i ← α·op(A_i)·op(B_i) + β·C_i for i in 0..<`batchCount`, with A_i = a + i·`strideA`,
+    /// B_i = b + i·`strideB` and C_i = c + i·`strideC` (strides in elements; 0 repeats an operand):
+    /// a grouped convolution's groups, the heads of attention. A loop over `gemm`, which OpenBLAS
+    /// 0.3.21 (no `cblas_sgemm_batch`) offers nothing faster for.
+    public static func gemmBatched(
+        transposeA: Bool, transposeB: Bool,
+        m: Int, n: Int, k: Int,
+        alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int, strideA: Int,
+        b: UnsafePointer<Float>, ldb: Int, strideB: Int,
+        beta: Float = 0,
+        c: UnsafeMutablePointer<Float>, ldc: Int, strideC: Int,
+        batchCount: Int
+    ) {
+        for i in 0..<batchCount {
+            gemm(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                a: a + i * strideA, lda: lda, b: b + i * strideB, ldb: ldb,
+                beta: beta, c: c + i * strideC, ldc: ldc)
+        }
+    }
+
     /// y ← α·op(A)·x + β·y, with A an m×n row-major matrix with row stride `lda`.
     @inlinable
     public static func gemv(

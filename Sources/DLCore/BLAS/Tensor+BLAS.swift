@@ -37,26 +37,28 @@ extension Tensor {
     }
 }
 
-/// The matrix product op(a)·op(b) of two 2-D tensors, where op transposes when asked.
+/// The matrix product op(a)·op(b) of two 2-D tensors, where op transposes when asked; of two
+/// 3-D tensors [B, ·, ·], the B products of their matrices (a batched product, as `torch.bmm`).
 public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
-    let (m, n) = gemmOutputSize(a, b, transposeA: transposeA, transposeB: transposeB, operation: "matmul")
-    var c = Tensor.zeros([m, n])
+    let product = ProductShape(a, b, transposeA: transposeA, transposeB: transposeB, operation: "matmul")
+    var c = Tensor.zeros(product.outputShape)
     gemm(a, b, into: &c, transposeA: transposeA, transposeB: transposeB)
     return c
 }
 
-/// c ← α·op(a)·op(b) + β·c for 2-D tensors, writing into the caller's `c` (GEMM).
+/// c ← α·op(a)·op(b) + β·c for 2-D tensors, or for each of the B matrices of 3-D tensors
+/// [B, ·, ·], writing into the caller's `c` (GEMM; batched through `BLAS.gemmBatched`).
 public func gemm(
     _ a: Tensor, _ b: Tensor, into c: inout Tensor,
     transposeA: Bool = false, transposeB: Bool = false, alpha: Float = 1, beta: Float = 0
 ) {
-    let (m, n) = gemmOutputSize(a, b, transposeA: transposeA, transposeB: transposeB, operation: "gemm")
+    let product = ProductShape(a, b, transposeA: transposeA, transposeB: transposeB, operation: "gemm")
+    let (m, n, k) = (product.m, product.n, product.k)
     require(
-        c.shape == [m, n],
-        "gemm: result of \(describe(a.shape))\(transposeA ? "ᵀ" : "") × \(describe(b.shape))\(transposeB ? "ᵀ" : "") is [\(m), \(n)], output has shape \(describe(c.shape))"
+        c.shape == product.outputShape,
+        "gemm: result of \(describe(a.shape))\(transposeA ? "ᵀ" : "") × \(describe(b.shape))\(transposeB ? "ᵀ" : "") is \(product.outputShape), output has shape \(describe(c.shape))"
     )
-    guard m > 0, n > 0 else { return }
-    let k = transposeA ? a.shape[0] : a.shape[1]
+    guard m > 0, n > 0, product.batch > 0 else { return }
     a.withUnsafeBufferPointer { aBuffer in
         b.withUnsafeBufferPointer { bBuffer in
             c.withUnsafeMutableBufferPointer { cBuffer in
@@ -66,10 +68,11 @@ public func gemm(
                     BLAS.scal(count: cBuffer.count, alpha: beta, x: cBase)
                     return
                 }
-                BLAS.gemm(
+                BLAS.gemmBatched(
                     transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                    a: aBuffer.baseAddress!, lda: a.shape[1], b: bBuffer.baseAddress!, ldb: b.shape[1],
-                    beta: beta, c: cBase, ldc: n
+                    a: aBuffer.baseAddress!, lda: a.shape[a.rank - 1], strideA: m * k,
+                    b: bBuffer.baseAddress!, ldb: b.shape[b.rank - 1], strideB: k * n,
+                    beta: beta, c: cBase, ldc: n, strideC: m * n, batchCount: product.batch
                 )
             }
         }
@@ -100,15 +103,30 @@ public func matvec(_ a: Tensor, _ x: Tensor, transposeA: Bool = false) -> Tensor
     return y
 }
 
-private func gemmOutputSize(
-    _ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool, operation: String
-) -> (m: Int, n: Int) {
-    require(a.rank == 2 && b.rank == 2, "\(operation): expects 2-D tensors, got \(describe(a.shape)) and \(describe(b.shape))")
-    let (m, k1) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
-    let (k2, n) = transposeB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
-    require(
-        k1 == k2,
-        "\(operation): \(describe(a.shape))\(transposeA ? "ᵀ" : "") × \(describe(b.shape))\(transposeB ? "ᵀ" : ""): inner dimensions \(k1) and \(k2) differ"
-    )
-    return (m, n)
+/// The sizes of op(a)·op(b) for 2-D operands, or of B such products for 3-D operands [B, ·, ·].
+private struct ProductShape {
+    let batch: Int, m: Int, n: Int, k: Int
+    /// [m, n] for matrices, [B, m, n] for batches of them.
+    let outputShape: TensorShape
+
+    init(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool, operation: String) {
+        require(
+            (a.rank == 2 || a.rank == 3) && b.rank == a.rank,
+            "\(operation): expects two 2-D or two 3-D tensors, got \(describe(a.shape)) and \(describe(b.shape))")
+        let batched = a.rank == 3
+        require(
+            !batched || a.shape[0] == b.shape[0],
+            "\(operation): batches of \(a.shape[0]) and \(b.shape[0]) matrices in \(describe(a.shape)) × \(describe(b.shape))")
+        let (rowsA, columnsA) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
+        let (rowsB, columnsB) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
+        let (m, k1) = transposeA ? (columnsA, rowsA) : (rowsA, columnsA)
+        let (k2, n) = transposeB ? (columnsB, rowsB) : (rowsB, columnsB)
+        require(
+            k1 == k2,
+            "\(operation): \(describe(a.shape))\(transposeA ? "ᵀ" : "") × \(describe(b.shape))\(transposeB ? "ᵀ" : ""): inner dimensions \(k1) and \(k2) differ"
+        )
+        (self.m, self.n, self.k) = (m, n, k1)
+        batch = batched ? a.shape[0] : 1
+        outputShape = batched ? [batch, m, n] : [m, n]
+    }
 }

@@ -20,3 +20,9 @@ package func require(
 package func describe(_ shape: [Int]) -> String {
     "[" + shape.map(String.init).joined(separator: ", ") + "]"
 }
+
+/// Formats a shape as `[64, 784]`, like `describe(_:)` for an array.
+@usableFromInline
+package func describe(_ shape: TensorShape) -> String {
+    shape.description
+}

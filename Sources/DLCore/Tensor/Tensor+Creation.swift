@@ -1,11 +1,11 @@
 extension Tensor {
     /// A tensor of `shape` filled with zeros.
-    public static func zeros(_ shape: [Int]) -> Tensor {
+    public static func zeros(_ shape: TensorShape) -> Tensor {
         Tensor(repeating: 0, shape: shape)
     }
 
     /// A tensor of `shape` filled with ones.
-    public static func ones(_ shape: [Int]) -> Tensor {
+    public static func ones(_ shape: TensorShape) -> Tensor {
         Tensor(repeating: 1, shape: shape)
     }
 
@@ -23,7 +23,7 @@ extension Tensor {
 
     /// A tensor of `shape` with independent draws from N(mean, standardDeviation²).
     public static func randomNormal(
-        _ shape: [Int], mean: Float = 0, standardDeviation: Float = 1, using generator: inout SeededGenerator
+        _ shape: TensorShape, mean: Float = 0, standardDeviation: Float = 1, using generator: inout SeededGenerator
     ) -> Tensor {
         Tensor(shape: shape) { buffer in
             for i in buffer.indices {
@@ -34,7 +34,7 @@ extension Tensor {
 
     /// A tensor of `shape` with independent uniform draws from `range`.
     public static func randomUniform(
-        _ shape: [Int], in range: Range<Float> = 0..<1, using generator: inout SeededGenerator
+        _ shape: TensorShape, in range: Range<Float> = 0..<1, using generator: inout SeededGenerator
     ) -> Tensor {
         Tensor(shape: shape) { buffer in
             for i in buffer.indices {

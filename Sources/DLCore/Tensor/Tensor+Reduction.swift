@@ -74,8 +74,7 @@ extension Tensor {
     ) -> Tensor {
         let axis = checkedAxis(axis, operation: operation)
         let (outer, extent, inner) = split(at: axis)
-        var newShape = shape
-        newShape.remove(at: axis)
+        let newShape = shape.removing(axis: axis)
         return withUnsafeBufferPointer { x in
             Tensor(shape: newShape) { result in
                 for o in 0..<outer {

@@ -19,12 +19,15 @@ extension Tensor {
 
     /// The element at `indices` (one per axis).
     public subscript(indices: Int...) -> Float {
-        get { scalars[offset(of: indices)] }
-        set { scalars[offset(of: indices)] = newValue }
+        get { withUnsafeBufferPointer { $0[offset(of: indices)] } }
+        set {
+            let index = offset(of: indices)
+            withUnsafeMutableBufferPointer { $0[index] = newValue }
+        }
     }
 
     /// The same elements with a new shape; one extent may be -1 and is then inferred. Never copies.
-    public func reshaped(_ newShape: [Int]) -> Tensor {
+    public func reshaped(_ newShape: TensorShape) -> Tensor {
         var resolved = newShape
         // Found without building arrays: a reshape costs no allocation.
         let inferredAxis = newShape.firstIndex(of: -1)
@@ -75,19 +78,6 @@ extension Tensor {
         }
     }
 
-    /// The entries `range` of the first axis (a batch slice), copied.
-    public func slice(batch range: Range<Int>) -> Tensor {
-        require(rank >= 1, "slice(batch:): a scalar tensor has no batch axis")
-        require(
-            range.lowerBound >= 0 && range.upperBound <= shape[0],
-            "slice(batch:): range \(range) out of bounds for shape \(describe(shape))"
-        )
-        let rowSize = shape[0] == 0 ? 0 : count / shape[0]
-        var newShape = shape
-        newShape[0] = range.count
-        return Tensor(shape: newShape, scalars: Array(scalars[(range.lowerBound * rowSize)..<(range.upperBound * rowSize)]))
-    }
-
     /// Stacks tensors of equal shape along a new first axis.
     public static func stacked(_ tensors: [Tensor]) -> Tensor {
         guard let first = tensors.first else { return Tensor.zeros([0]) }
@@ -95,6 +85,12 @@ extension Tensor {
             tensors.allSatisfy { $0.shape == first.shape },
             "stacked: shapes differ: \(tensors.map { describe($0.shape) }.joined(separator: ", "))"
         )
-        return Tensor(shape: [tensors.count] + first.shape, scalars: tensors.flatMap(\.scalars))
+        return Tensor(shape: [tensors.count] + first.shape) { destination in
+            for (index, tensor) in tensors.enumerated() {
+                tensor.withUnsafeBufferPointer { source in
+                    _ = UnsafeMutableBufferPointer(rebasing: destination[(index * first.count)...]).update(fromContentsOf: source)
+                }
+            }
+        }
     }
 }

@@ -5,11 +5,11 @@ public struct CheckpointError: Error, Equatable, Sendable {
     /// A difference between a model's tensors and a checkpoint's.
     public enum Mismatch: Equatable, Sendable, CustomStringConvertible {
         /// The model has a tensor the checkpoint lacks.
-        case missing(name: String, shape: [Int])
+        case missing(name: String, shape: TensorShape)
         /// The checkpoint has a tensor the model lacks.
-        case unexpected(name: String, shape: [Int])
+        case unexpected(name: String, shape: TensorShape)
         /// Both have the tensor, with different shapes.
-        case wrongShape(name: String, model: [Int], checkpoint: [Int])
+        case wrongShape(name: String, model: TensorShape, checkpoint: TensorShape)
         /// The checkpoint stores the tensor with a dtype other than F32.
         case wrongDType(name: String, dtype: String)
 

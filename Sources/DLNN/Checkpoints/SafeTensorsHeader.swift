@@ -10,7 +10,7 @@ import Foundation
 struct SafeTensorsHeader {
     struct Entry {
         var dtype: String
-        var shape: [Int]
+        var shape: TensorShape
         /// Byte range within the data section.
         var offsets: Range<Int>
     }
@@ -93,7 +93,7 @@ struct SafeTensorsHeader {
             guard offsets[1] - offsets[0] == byteCount else {
                 throw malformed("tensor \(name) of shape \(describe(shape)) and dtype \(dtype) needs \(byteCount) bytes, its offsets \(describe(offsets)) span \(offsets[1] - offsets[0])")
             }
-            entries[name] = Entry(dtype: dtype, shape: shape, offsets: offsets[0]..<offsets[1])
+            entries[name] = Entry(dtype: dtype, shape: TensorShape(shape), offsets: offsets[0]..<offsets[1])
         }
 
         var end = 0

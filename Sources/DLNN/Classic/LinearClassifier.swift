@@ -18,11 +18,11 @@ public struct LinearClassifier {
     /// The linear map, weight W [classes, C·H·W] and bias b [classes].
     public let dense: Dense
     /// The shape [C, H, W] of the images it classifies.
-    public let imageShape: [Int]
+    public let imageShape: TensorShape
 
     /// A classifier for images of `imageShape` [C, H, W] into `classCount` classes, its weight drawn
     /// from Xavier-uniform (as every preset's logit layer) with a generator seeded by `seed`, its bias zero.
-    public init(imageShape: [Int], classCount: Int, seed: UInt64 = 0) {
+    public init(imageShape: TensorShape, classCount: Int, seed: UInt64 = 0) {
         require(imageShape.count == 3 && imageShape.allSatisfy { $0 > 0 }, "LinearClassifier: image shape \(describe(imageShape)) must be [C, H, W]")
         var generator = SeededGenerator(seed: seed)
         self.dense = Dense(

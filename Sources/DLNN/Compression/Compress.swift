@@ -16,7 +16,7 @@
 /// `compress(freshCopy, inputShape:, policy: result.structure).model`.
 ///
 /// Throws `LAPACKError` when an SVD fails (non-finite weights).
-public func compress(_ model: any Layer, inputShape: [Int], policy: CompressionPolicy) throws -> CompressionResult {
+public func compress(_ model: any Layer, inputShape: TensorShape, policy: CompressionPolicy) throws -> CompressionResult {
     var reports: [LayerCompressionReport] = []
     let compressed = try rebuild(model, path: "", inputShape: inputShape, policy: policy, reports: &reports)
     if case .paths(let paths) = policy.layers {
@@ -28,7 +28,7 @@ public func compress(_ model: any Layer, inputShape: [Int], policy: CompressionP
 
 /// `layer` with its selected descendants factorized; the same object when nothing below it changed.
 private func rebuild(
-    _ layer: any Layer, path: String, inputShape: [Int], policy: CompressionPolicy, reports: inout [LayerCompressionReport]
+    _ layer: any Layer, path: String, inputShape: TensorShape, policy: CompressionPolicy, reports: inout [LayerCompressionReport]
 ) throws -> any Layer {
     func childPath(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
     if layer is Dense || layer is Conv2D {
@@ -67,7 +67,7 @@ private func rebuild(
 
 /// The factorized layer and its report, or `layer` itself and the reason it stays.
 private func factorize(
-    _ layer: any Layer, path: String, inputShape: [Int], policy: CompressionPolicy
+    _ layer: any Layer, path: String, inputShape: TensorShape, policy: CompressionPolicy
 ) throws -> (any Layer, LayerCompressionReport) {
     let flopsBefore = layer.forwardFLOPs(for: inputShape)
     var report = LayerCompressionReport(

@@ -35,13 +35,13 @@ public final class LowRankLayer: Layer {
     /// `LowRank(Dense(784 → 1024), rank 64)`.
     public var summaryName: String { "LowRank(\(originalSummary), rank \(rank))" }
 
-    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+    public func outputShape(for inputShape: TensorShape) throws(ShapeError) -> TensorShape {
         let middle = try outputShape(ofChild: first, named: "0", for: inputShape)
         return try outputShape(ofChild: second, named: "1", for: middle)
     }
 
     /// The FLOPs of both layers.
-    public func forwardFLOPs(for inputShape: [Int]) -> Int {
+    public func forwardFLOPs(for inputShape: TensorShape) -> Int {
         first.forwardFLOPs(for: inputShape) + second.forwardFLOPs(for: first.requireOutputShape(for: inputShape))
     }
 

@@ -30,9 +30,9 @@ public protocol Layer: AnyObject {
     /// The output shape for an input of `inputShape` (batch axis included); throws a `ShapeError`
     /// naming the layer's path, the layer and both shapes when the input does not fit. Run it once
     /// on a model and its data's shape to validate them before training.
-    func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int]
+    func outputShape(for inputShape: TensorShape) throws(ShapeError) -> TensorShape
     /// Floating-point operations of one forward pass on `inputShape` (a multiply-add counts as 2).
-    func forwardFLOPs(for inputShape: [Int]) -> Int
+    func forwardFLOPs(for inputShape: TensorShape) -> Int
     /// A short description for summaries and error messages, e.g. `Dense(784 → 10)`.
     var summaryName: String { get }
 }
@@ -41,7 +41,7 @@ extension Layer {
     public var parameters: [Parameter] { [] }
     public var buffers: [Parameter] { [] }
     public var children: [(name: String, layer: any Layer)] { [] }
-    public func forwardFLOPs(for inputShape: [Int]) -> Int { 0 }
+    public func forwardFLOPs(for inputShape: TensorShape) -> Int { 0 }
     public var summaryName: String { String(describing: type(of: self)) }
     public func accumulateParameterGradients(_ outputGradient: Tensor) { _ = backward(outputGradient) }
 
@@ -89,14 +89,14 @@ extension Layer {
 
     /// `outputShape(for:)` on a path where a shape that does not fit is a programmer error (a forward
     /// pass, a FLOP count): stops the program with the error's message.
-    func requireOutputShape(for inputShape: [Int]) -> [Int] {
+    func requireOutputShape(for inputShape: TensorShape) -> TensorShape {
         requireValidShape { () throws(ShapeError) in try outputShape(for: inputShape) }
     }
 }
 
 extension Layer {
     /// `child.outputShape(for:)` with a failure's path prefixed by `name`, for containers.
-    func outputShape(ofChild child: any Layer, named name: String, for inputShape: [Int]) throws(ShapeError) -> [Int] {
+    func outputShape(ofChild child: any Layer, named name: String, for inputShape: TensorShape) throws(ShapeError) -> TensorShape {
         do {
             return try child.outputShape(for: inputShape)
         } catch {

@@ -54,7 +54,7 @@ public final class Sequential: Layer {
         layers[first].accumulateParameterGradients(gradient)
     }
 
-    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+    public func outputShape(for inputShape: TensorShape) throws(ShapeError) -> TensorShape {
         var shape = inputShape
         for (name, layer) in zip(names, layers) {
             shape = try outputShape(ofChild: layer, named: name, for: shape)
@@ -62,7 +62,7 @@ public final class Sequential: Layer {
         return shape
     }
 
-    public func forwardFLOPs(for inputShape: [Int]) -> Int {
+    public func forwardFLOPs(for inputShape: TensorShape) -> Int {
         var shape = inputShape
         var total = 0
         for layer in layers {

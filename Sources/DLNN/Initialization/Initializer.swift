@@ -28,7 +28,7 @@ public enum Initializer: Sendable, Equatable {
     case lecunNormal
 
     /// The fan-in and fan-out of a weight of `shape` [out, in, k…]: fan_in = in·∏k, fan_out = out·∏k.
-    public static func fans(of shape: [Int]) -> (fanIn: Int, fanOut: Int) {
+    public static func fans(of shape: TensorShape) -> (fanIn: Int, fanOut: Int) {
         require(shape.count >= 2, "Initializer: fan-in and fan-out need a shape [out, in, …], got \(describe(shape))")
         let receptiveField = shape.dropFirst(2).reduce(1, *)
         return (shape[1] * receptiveField, shape[0] * receptiveField)
@@ -36,7 +36,7 @@ public enum Initializer: Sendable, Equatable {
 
     /// A new tensor of `shape` drawn from this initializer with `generator`.
     /// `.zeros` and `.constant` draw nothing, so they leave the generator where it was.
-    public func makeTensor(_ shape: [Int], using generator: inout SeededGenerator) -> Tensor {
+    public func makeTensor(_ shape: TensorShape, using generator: inout SeededGenerator) -> Tensor {
         switch self {
         case .zeros:
             return Tensor.zeros(shape)
@@ -57,11 +57,11 @@ public enum Initializer: Sendable, Equatable {
         }
     }
 
-    private func uniform(_ shape: [Int], bound: Float, using generator: inout SeededGenerator) -> Tensor {
+    private func uniform(_ shape: TensorShape, bound: Float, using generator: inout SeededGenerator) -> Tensor {
         Tensor.randomUniform(shape, in: -bound..<bound, using: &generator)
     }
 
-    private func normal(_ shape: [Int], standardDeviation: Float, using generator: inout SeededGenerator) -> Tensor {
+    private func normal(_ shape: TensorShape, standardDeviation: Float, using generator: inout SeededGenerator) -> Tensor {
         Tensor.randomNormal(shape, standardDeviation: standardDeviation, using: &generator)
     }
 }

@@ -19,7 +19,7 @@ public final class AvgPool2D: Layer {
 
     private let window: PoolingWindow
     private var geometry: ConvolutionGeometry?
-    private var inputShape: [Int] = []
+    private var inputShape: TensorShape = []
     private var output = Tensor.zeros([0, 0, 0, 0])
     private var inputGradient = Tensor.zeros([0, 0, 0, 0])
 
@@ -43,13 +43,13 @@ public final class AvgPool2D: Layer {
         "AvgPool2D(\(window.summary)\(countIncludePad || padding == (0, 0) ? "" : ", excluding padding"))"
     }
 
-    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+    public func outputShape(for inputShape: TensorShape) throws(ShapeError) -> TensorShape {
         let g = try window.geometry(for: inputShape, layerName: summaryName)
         return [inputShape[0], inputShape[1], g.outputHeight, g.outputWidth]
     }
 
     /// One addition per window element: N·C·Ho·Wo·kh·kw.
-    public func forwardFLOPs(for inputShape: [Int]) -> Int {
+    public func forwardFLOPs(for inputShape: TensorShape) -> Int {
         Tensor.elementCount(of: requireOutputShape(for: inputShape)) * kernelSize.height * kernelSize.width
     }
 
@@ -64,7 +64,7 @@ public final class AvgPool2D: Layer {
         let g = requireValidShape { () throws(ShapeError) in try window.geometry(for: input.shape, layerName: summaryName) }
         geometry = g
         inputShape = input.shape
-        output.resize(batch: input.shape[0], channels: input.shape[1], height: g.outputHeight, width: g.outputWidth)
+        output.resize(to: [input.shape[0], input.shape[1], g.outputHeight, g.outputWidth])
         let (planes, inputPlane) = (input.shape[0] * input.shape[1], g.inputHeight * g.inputWidth)
         input.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { y in

@@ -43,7 +43,7 @@ public final class Conv2D: Layer {
 
     /// The input shape, geometry and chunk size of the last forward pass, recomputed only when
     /// the input shape changes.
-    private var inputShape: [Int] = []
+    private var inputShape: TensorShape = []
     private var geometry: ConvolutionGeometry?
     private var imagesPerChunk = 1
     /// The last input, kept until `backward` has used it (then released, so that the layer before
@@ -129,7 +129,7 @@ public final class Conv2D: Layer {
     /// 1×1, stride 1, no padding: the image is its own column matrix.
     private var isPointwise: Bool { kernelSize == (1, 1) && stride == (1, 1) && padding == (0, 0) }
 
-    private func geometry(for inputShape: [Int]) throws(ShapeError) -> ConvolutionGeometry {
+    private func geometry(for inputShape: TensorShape) throws(ShapeError) -> ConvolutionGeometry {
         try checkInput(
             inputShape.count == 4 && inputShape[1] == inputChannels,
             "input \(describe(inputShape)): expected [N, \(inputChannels), H, W]")
@@ -141,13 +141,13 @@ public final class Conv2D: Layer {
             stride: stride, padding: padding, dilation: dilation, operation: summaryName)
     }
 
-    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+    public func outputShape(for inputShape: TensorShape) throws(ShapeError) -> TensorShape {
         let g = try geometry(for: inputShape)
         return [inputShape[0], outputChannels, g.outputHeight, g.outputWidth]
     }
 
     /// 2·N·Cout·Ho·Wo·(Cin/G·kh·kw) for the products, N·Cout·Ho·Wo for the bias.
-    public func forwardFLOPs(for inputShape: [Int]) -> Int {
+    public func forwardFLOPs(for inputShape: TensorShape) -> Int {
         let outputs = Tensor.elementCount(of: requireOutputShape(for: inputShape))
         return 2 * outputs * (inputChannels / groups) * kernelSize.height * kernelSize.width + (bias == nil ? 0 : outputs)
     }
@@ -175,7 +175,7 @@ public final class Conv2D: Layer {
         columnsImages = nil
         let batch = input.shape[0]
         let plane = g.outputPlaneSize
-        output.resize(batch: batch, channels: outputChannels, height: g.outputHeight, width: g.outputWidth)
+        output.resize(to: [batch, outputChannels, g.outputHeight, g.outputWidth])
         let (groupOutputs, groupPatch) = (outputChannels / groups, g.patchSize / groups)
         guard batch > 0 else { return output }
 
@@ -186,13 +186,12 @@ public final class Conv2D: Layer {
                 input.withUnsafeBufferPointer { x in
                     weight.value.withUnsafeBufferPointer { w in
                         for n in 0..<batch {
-                            for group in 0..<groups {
-                                BLAS.gemm(
-                                    transposeA: false, transposeB: false, m: groupOutputs, n: plane, k: groupPatch,
-                                    a: w.baseAddress! + group * groupOutputs * groupPatch, lda: groupPatch,
-                                    b: x.baseAddress! + n * g.inputImageSize + group * groupPatch * plane, ldb: plane,
-                                    beta: 1, c: y.baseAddress! + (n * outputChannels + group * groupOutputs) * plane, ldc: plane)
-                            }
+                            BLAS.gemmBatched(
+                                transposeA: false, transposeB: false, m: groupOutputs, n: plane, k: groupPatch,
+                                a: w.baseAddress!, lda: groupPatch, strideA: groupOutputs * groupPatch,
+                                b: x.baseAddress! + n * g.inputImageSize, ldb: plane, strideB: groupPatch * plane,
+                                beta: 1, c: y.baseAddress! + n * outputChannels * plane, ldc: plane, strideC: groupOutputs * plane,
+                                batchCount: groups)
                         }
                     }
                 }
@@ -202,8 +201,8 @@ public final class Conv2D: Layer {
 
         // Sized for a full chunk (the same every step, so no allocation); a smaller last chunk
         // uses the front of each.
-        columns.resize(rows: g.patchSize, columns: imagesPerChunk * plane)
-        outputMatrix.resize(rows: outputChannels, columns: imagesPerChunk * plane)
+        columns.resize(to: [g.patchSize, imagesPerChunk * plane])
+        outputMatrix.resize(to: [outputChannels, imagesPerChunk * plane])
         for first in Swift.stride(from: 0, to: batch, by: imagesPerChunk) {
             let images = first..<min(first + imagesPerChunk, batch)
             let columnCount = images.count * plane
@@ -218,24 +217,25 @@ public final class Conv2D: Layer {
                     // Y_g [Cout/G, n·Ho·Wo] = W_g [Cout/G, Cin/G·kh·kw] · X_g [Cin/G·kh·kw, n·Ho·Wo].
                     weight.value.withUnsafeBufferPointer { w in
                         columns.withUnsafeBufferPointer { X in
-                            for group in 0..<groups {
-                                BLAS.gemm(
-                                    transposeA: false, transposeB: false, m: groupOutputs, n: columnCount, k: groupPatch,
-                                    a: w.baseAddress! + group * groupOutputs * groupPatch, lda: groupPatch,
-                                    b: X.baseAddress! + group * groupPatch * columnCount, ldb: columnCount,
-                                    beta: inPlace ? 1 : 0, c: Y + group * groupOutputs * columnCount, ldc: columnCount)
-                            }
+                            BLAS.gemmBatched(
+                                transposeA: false, transposeB: false, m: groupOutputs, n: columnCount, k: groupPatch,
+                                a: w.baseAddress!, lda: groupPatch, strideA: groupOutputs * groupPatch,
+                                b: X.baseAddress!, ldb: columnCount, strideB: groupPatch * columnCount,
+                                beta: inPlace ? 1 : 0, c: Y, ldc: columnCount, strideC: groupOutputs * columnCount,
+                                batchCount: groups)
                         }
                     }
                     guard !inPlace else { return }
                     // y[n, o, :] = Y[o, (n − first)·Ho·Wo ..< (n − first + 1)·Ho·Wo] + b[o].
                     let Yc = UnsafePointer(chunkOutput.baseAddress!)
-                    for o in 0..<outputChannels {
-                        let b = bias?.value.scalars[o] ?? 0
-                        for n in images {
-                            let source = Yc + o * columnCount + (n - first) * plane
-                            let destination = y.baseAddress! + (n * outputChannels + o) * plane
-                            for p in 0..<plane { destination[p] = source[p] + b }
+                    withBias { b in
+                        for o in 0..<outputChannels {
+                            let bo = b?[o] ?? 0
+                            for n in images {
+                                let source = Yc + o * columnCount + (n - first) * plane
+                                let destination = y.baseAddress! + (n * outputChannels + o) * plane
+                                for p in 0..<plane { destination[p] = source[p] + bo }
+                            }
                         }
                     }
                 }
@@ -282,13 +282,12 @@ public final class Conv2D: Layer {
                         // ∂L/∂W_g [Cout/G, Cin/G] += Σₙ dy_{n,g} [Cout/G, H·W] · x_{n,g}ᵀ [H·W, Cin/G].
                         weight.gradient.withUnsafeMutableBufferPointer { dw in
                             for n in 0..<batch {
-                                for group in 0..<groups {
-                                    BLAS.gemm(
-                                        transposeA: false, transposeB: true, m: groupOutputs, n: groupPatch, k: plane,
-                                        a: dy + (n * outputChannels + group * groupOutputs) * plane, lda: plane,
-                                        b: x + n * g.inputImageSize + group * groupPatch * plane, ldb: plane,
-                                        beta: 1, c: dw.baseAddress! + group * groupOutputs * groupPatch, ldc: groupPatch)
-                                }
+                                BLAS.gemmBatched(
+                                    transposeA: false, transposeB: true, m: groupOutputs, n: groupPatch, k: plane,
+                                    a: dy + n * outputChannels * plane, lda: plane, strideA: groupOutputs * plane,
+                                    b: x + n * g.inputImageSize, ldb: plane, strideB: groupPatch * plane,
+                                    beta: 1, c: dw.baseAddress!, ldc: groupPatch, strideC: groupOutputs * groupPatch,
+                                    batchCount: groups)
                             }
                         }
                     }
@@ -297,13 +296,12 @@ public final class Conv2D: Layer {
                     weight.value.withUnsafeBufferPointer { w in
                         inputGradient.withUnsafeMutableBufferPointer { dx in
                             for n in 0..<batch {
-                                for group in 0..<groups {
-                                    BLAS.gemm(
-                                        transposeA: true, transposeB: false, m: groupPatch, n: plane, k: groupOutputs,
-                                        a: w.baseAddress! + group * groupOutputs * groupPatch, lda: groupPatch,
-                                        b: dy + (n * outputChannels + group * groupOutputs) * plane, ldb: plane,
-                                        c: dx.baseAddress! + n * g.inputImageSize + group * groupPatch * plane, ldc: plane)
-                                }
+                                BLAS.gemmBatched(
+                                    transposeA: true, transposeB: false, m: groupPatch, n: plane, k: groupOutputs,
+                                    a: w.baseAddress!, lda: groupPatch, strideA: groupOutputs * groupPatch,
+                                    b: dy + n * outputChannels * plane, ldb: plane, strideB: groupOutputs * plane,
+                                    c: dx.baseAddress! + n * g.inputImageSize, ldc: plane, strideC: groupPatch * plane,
+                                    batchCount: groups)
                             }
                         }
                     }
@@ -312,7 +310,7 @@ public final class Conv2D: Layer {
             return
         }
 
-        if computingInputGradient { columnGradient.resize(rows: g.patchSize, columns: imagesPerChunk * plane) }
+        if computingInputGradient { columnGradient.resize(to: [g.patchSize, imagesPerChunk * plane]) }
         // Last chunk first: forward left its columns in the workspace, so they need no recomputing
         // (for a layer whose batch is one chunk, such as LeNet-5's second convolution, none do).
         let lastChunkStart = (batch - 1) / imagesPerChunk * imagesPerChunk
@@ -341,13 +339,12 @@ public final class Conv2D: Layer {
                         // ∂L/∂W_g [Cout/G, Cin/G·kh·kw] += G_g [Cout/G, n·Ho·Wo] · X_gᵀ.
                         columns.withUnsafeBufferPointer { X in
                             weight.gradient.withUnsafeMutableBufferPointer { dw in
-                                for group in 0..<groups {
-                                    BLAS.gemm(
-                                        transposeA: false, transposeB: true, m: groupOutputs, n: groupPatch, k: columnCount,
-                                        a: G + group * groupOutputs * columnCount, lda: columnCount,
-                                        b: X.baseAddress! + group * groupPatch * columnCount, ldb: columnCount,
-                                        beta: 1, c: dw.baseAddress! + group * groupOutputs * groupPatch, ldc: groupPatch)
-                                }
+                                BLAS.gemmBatched(
+                                    transposeA: false, transposeB: true, m: groupOutputs, n: groupPatch, k: columnCount,
+                                    a: G, lda: columnCount, strideA: groupOutputs * columnCount,
+                                    b: X.baseAddress!, ldb: columnCount, strideB: groupPatch * columnCount,
+                                    beta: 1, c: dw.baseAddress!, ldc: groupPatch, strideC: groupOutputs * groupPatch,
+                                    batchCount: groups)
                             }
                         }
                     }
@@ -355,13 +352,12 @@ public final class Conv2D: Layer {
                     // ∂L/∂X_g [Cin/G·kh·kw, n·Ho·Wo] = W_gᵀ · G_g, folded back onto ∂L/∂x by col2im.
                     weight.value.withUnsafeBufferPointer { w in
                         columnGradient.withUnsafeMutableBufferPointer { dX in
-                            for group in 0..<groups {
-                                BLAS.gemm(
-                                    transposeA: true, transposeB: false, m: groupPatch, n: columnCount, k: groupOutputs,
-                                    a: w.baseAddress! + group * groupOutputs * groupPatch, lda: groupPatch,
-                                    b: G + group * groupOutputs * columnCount, ldb: columnCount,
-                                    c: dX.baseAddress! + group * groupPatch * columnCount, ldc: columnCount)
-                            }
+                            BLAS.gemmBatched(
+                                transposeA: true, transposeB: false, m: groupPatch, n: columnCount, k: groupOutputs,
+                                a: w.baseAddress!, lda: groupPatch, strideA: groupOutputs * groupPatch,
+                                b: G, ldb: columnCount, strideB: groupOutputs * columnCount,
+                                c: dX.baseAddress!, ldc: columnCount, strideC: groupPatch * columnCount,
+                                batchCount: groups)
                             inputGradient.withUnsafeMutableBufferPointer { dx in
                                 for n in images {
                                     Im2Col.col2im(
@@ -394,16 +390,18 @@ public final class Conv2D: Layer {
 
     // MARK: Bias
 
+    /// Calls `body` with the bias values, or with nil for a layer without bias.
+    private func withBias<R>(_ body: (UnsafeBufferPointer<Float>?) -> R) -> R {
+        guard let bias else { return body(nil) }
+        return bias.value.withUnsafeBufferPointer { body($0) }
+    }
+
     /// Sets every output plane y[n, o, :] (`plane` elements) to b[o], or to zero without a bias.
     private func fillPlanes(_ y: UnsafeMutablePointer<Float>, batch: Int, plane: Int) {
-        guard let bias else {
-            y.update(repeating: 0, count: batch * outputChannels * plane)
-            return
-        }
-        bias.value.withUnsafeBufferPointer { b in
+        withBias { b in
             for n in 0..<batch {
                 for o in 0..<outputChannels {
-                    (y + (n * outputChannels + o) * plane).update(repeating: b[o], count: plane)
+                    (y + (n * outputChannels + o) * plane).update(repeating: b?[o] ?? 0, count: plane)
                 }
             }
         }

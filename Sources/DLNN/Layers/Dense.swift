@@ -39,20 +39,20 @@ public final class Dense: Layer {
 
     public var summaryName: String { "Dense(\(inputSize) → \(outputSize)\(bias == nil ? ", no bias" : ""))" }
 
-    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+    public func outputShape(for inputShape: TensorShape) throws(ShapeError) -> TensorShape {
         try checkValidInput(inputShape)
         return [inputShape[0], outputSize]
     }
 
     /// Throws a `ShapeError` naming the layer and the shape unless it is [N, in].
-    private func checkValidInput(_ inputShape: [Int]) throws(ShapeError) {
+    private func checkValidInput(_ inputShape: TensorShape) throws(ShapeError) {
         try checkInput(
             inputShape.count == 2 && inputShape[1] == inputSize,
             "input \(describe(inputShape)): expected [N, \(inputSize)]\(inputShape.count > 2 ? " (use Flatten first)" : "")")
     }
 
     /// 2·N·in·out for the product, N·out for the bias.
-    public func forwardFLOPs(for inputShape: [Int]) -> Int {
+    public func forwardFLOPs(for inputShape: TensorShape) -> Int {
         let rows = requireOutputShape(for: inputShape)[0]
         return 2 * rows * inputSize * outputSize + (bias == nil ? 0 : rows * outputSize)
     }
@@ -61,7 +61,7 @@ public final class Dense: Layer {
     public func forward(_ input: Tensor) -> Tensor {
         requireValidShape { () throws(ShapeError) in try checkValidInput(input.shape) }
         let rows = input.shape[0]
-        output.resize(rows: rows, columns: outputSize)
+        output.resize(to: [rows, outputSize])
         forwardInput.keep(input)
         if let bias {
             bias.value.withUnsafeBufferPointer { b in
@@ -80,7 +80,7 @@ public final class Dense: Layer {
     /// and ∂L/∂x [N, in] = g·W.
     public func backward(_ outputGradient: Tensor) -> Tensor {
         let rows = accumulateGradients(outputGradient)
-        inputGradient.resize(rows: rows, columns: inputSize)
+        inputGradient.resize(to: [rows, inputSize])
         gemm(outputGradient, weight.value, into: &inputGradient)
         return inputGradient
     }

@@ -70,9 +70,9 @@ public final class Dropout: Layer {
         return inputGradient
     }
 
-    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] { inputShape }
+    public func outputShape(for inputShape: TensorShape) throws(ShapeError) -> TensorShape { inputShape }
 
-    public func forwardFLOPs(for inputShape: [Int]) -> Int {
+    public func forwardFLOPs(for inputShape: TensorShape) -> Int {
         isTraining && probability > 0 ? Tensor.elementCount(of: inputShape) : 0
     }
 

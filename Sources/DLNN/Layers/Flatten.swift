@@ -7,15 +7,15 @@ public final class Flatten: Layer {
 
     /// The shapes of the last forward pass, recomputed only when the input shape changes (a
     /// training step then builds no shape arrays).
-    private var inputShape: [Int] = []
-    private var flatShape: [Int] = []
+    private var inputShape: TensorShape = []
+    private var flatShape: TensorShape = []
 
     /// Creates a flattening layer.
     public init() {}
 
     public var summaryName: String { "Flatten" }
 
-    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+    public func outputShape(for inputShape: TensorShape) throws(ShapeError) -> TensorShape {
         try checkInput(inputShape.count >= 2, "input \(describe(inputShape)): expected [N, …] with at least two axes")
         return [inputShape[0], inputShape.dropFirst().reduce(1, *)]
     }

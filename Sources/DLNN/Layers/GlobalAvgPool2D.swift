@@ -5,7 +5,7 @@
 public final class GlobalAvgPool2D: Layer {
     public var isTraining = true
 
-    private var inputShape: [Int] = []
+    private var inputShape: TensorShape = []
     private var output = Tensor.zeros([0, 0])
     private var inputGradient = Tensor.zeros([0, 0, 0, 0])
 
@@ -14,20 +14,20 @@ public final class GlobalAvgPool2D: Layer {
 
     public var summaryName: String { "GlobalAvgPool2D" }
 
-    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+    public func outputShape(for inputShape: TensorShape) throws(ShapeError) -> TensorShape {
         try checkValidInput(inputShape)
         return [inputShape[0], inputShape[1]]
     }
 
     /// Throws a `ShapeError` naming the shape unless it is [N, C, H, W] with H, W > 0.
-    private func checkValidInput(_ inputShape: [Int]) throws(ShapeError) {
+    private func checkValidInput(_ inputShape: TensorShape) throws(ShapeError) {
         try checkInput(
             inputShape.count == 4 && inputShape[2] > 0 && inputShape[3] > 0,
             "input \(describe(inputShape)): expected [N, C, H, W] with H, W > 0")
     }
 
     /// One addition per input element: N·C·H·W.
-    public func forwardFLOPs(for inputShape: [Int]) -> Int {
+    public func forwardFLOPs(for inputShape: TensorShape) -> Int {
         _ = requireOutputShape(for: inputShape)
         return Tensor.elementCount(of: inputShape)
     }
@@ -35,7 +35,7 @@ public final class GlobalAvgPool2D: Layer {
     /// y [N, C]: the mean over H·W of every plane of x [N, C, H, W].
     public func forward(_ input: Tensor) -> Tensor {
         requireValidShape { () throws(ShapeError) in try checkValidInput(input.shape) }
-        output.resize(rows: input.shape[0], columns: input.shape[1])
+        output.resize(to: [input.shape[0], input.shape[1]])
         inputShape = input.shape
         let plane = input.shape[2] * input.shape[3]
         let scale = 1 / Float(plane)

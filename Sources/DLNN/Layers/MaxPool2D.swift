@@ -17,7 +17,7 @@ public final class MaxPool2D: Layer {
     public var isTraining = true
 
     private let window: PoolingWindow
-    private var inputShape: [Int] = []
+    private var inputShape: TensorShape = []
     /// For each output element, the flat index into the input of its maximum.
     private var argmax: [Int] = []
     private var output = Tensor.zeros([0, 0, 0, 0])
@@ -38,13 +38,13 @@ public final class MaxPool2D: Layer {
 
     public var summaryName: String { "MaxPool2D(\(window.summary))" }
 
-    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+    public func outputShape(for inputShape: TensorShape) throws(ShapeError) -> TensorShape {
         let g = try window.geometry(for: inputShape, layerName: summaryName)
         return [inputShape[0], inputShape[1], g.outputHeight, g.outputWidth]
     }
 
     /// One comparison per window element: N·C·Ho·Wo·kh·kw.
-    public func forwardFLOPs(for inputShape: [Int]) -> Int {
+    public func forwardFLOPs(for inputShape: TensorShape) -> Int {
         Tensor.elementCount(of: requireOutputShape(for: inputShape)) * kernelSize.height * kernelSize.width
     }
 
@@ -52,7 +52,7 @@ public final class MaxPool2D: Layer {
     public func forward(_ input: Tensor) -> Tensor {
         let g = requireValidShape { () throws(ShapeError) in try window.geometry(for: input.shape, layerName: summaryName) }
         inputShape = input.shape
-        output.resize(batch: input.shape[0], channels: input.shape[1], height: g.outputHeight, width: g.outputWidth)
+        output.resize(to: [input.shape[0], input.shape[1], g.outputHeight, g.outputWidth])
         if argmax.count != output.count { argmax = [Int](repeating: 0, count: output.count) }
         let (planes, inputPlane) = (input.shape[0] * input.shape[1], g.inputHeight * g.inputWidth)
         input.withUnsafeBufferPointer { x in

@@ -38,7 +38,7 @@ struct PoolingWindow {
     /// The geometry for an NCHW input; throws `<layerName>: input [..]: expected [N, C, H, W]` for other
     /// ranks, and a `ShapeError` naming the sizes when the image is smaller than the window.
     /// `layerName` is an autoclosure so that a forward pass need not build the name.
-    func geometry(for inputShape: [Int], layerName: @autoclosure () -> String) throws(ShapeError) -> ConvolutionGeometry {
+    func geometry(for inputShape: TensorShape, layerName: @autoclosure () -> String) throws(ShapeError) -> ConvolutionGeometry {
         guard inputShape.count == 4 else {
             throw ShapeError(layer: layerName(), problem: "input \(describe(inputShape)): expected [N, C, H, W]")
         }
@@ -73,7 +73,7 @@ extension ConvolutionGeometry {
     static func checkOutputNotEmpty(
         height: Int, width: Int, kernel: (height: Int, width: Int), stride: (height: Int, width: Int),
         padding: (height: Int, width: Int), dilation: (height: Int, width: Int) = (1, 1),
-        inputShape: [Int], layer: @autoclosure () -> String
+        inputShape: TensorShape, layer: @autoclosure () -> String
     ) throws(ShapeError) {
         let outputHeight = outputExtent(input: height, kernel: kernel.height, stride: stride.height, padding: padding.height, dilation: dilation.height)
         let outputWidth = outputExtent(input: width, kernel: kernel.width, stride: stride.width, padding: padding.width, dilation: dilation.width)

@@ -42,7 +42,7 @@ public final class Residual: Layer {
     public var summaryName: String { shortcut == nil ? "Residual" : "Residual(projection)" }
 
     /// The shape of F(x) + S(x), before the activation; throws when the branches disagree.
-    func sumShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+    func sumShape(for inputShape: TensorShape) throws(ShapeError) -> TensorShape {
         let bodyShape = try outputShape(ofChild: body, named: "body", for: inputShape)
         let shortcutShape = try shortcut.map { shortcut throws(ShapeError) in
             try outputShape(ofChild: shortcut, named: "shortcut", for: inputShape)
@@ -53,14 +53,14 @@ public final class Residual: Layer {
         return bodyShape
     }
 
-    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+    public func outputShape(for inputShape: TensorShape) throws(ShapeError) -> TensorShape {
         let shape = try sumShape(for: inputShape)
         guard let activation else { return shape }
         return try outputShape(ofChild: activation, named: "activation", for: shape)
     }
 
     /// The branches' FLOPs, one addition per output element, and the activation's FLOPs.
-    public func forwardFLOPs(for inputShape: [Int]) -> Int {
+    public func forwardFLOPs(for inputShape: TensorShape) -> Int {
         let shape = requireValidShape { () throws(ShapeError) in try sumShape(for: inputShape) }
         return body.forwardFLOPs(for: inputShape) + (shortcut?.forwardFLOPs(for: inputShape) ?? 0)
             + Tensor.elementCount(of: shape) + (activation?.forwardFLOPs(for: shape) ?? 0)

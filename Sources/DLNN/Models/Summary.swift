@@ -3,12 +3,12 @@
 protocol ShapeRouting: Layer {
     /// The input shape of each child, in `children` order, for an input of `inputShape`
     /// (which `outputShape(for:)` has accepted).
-    func childInputShapes(for inputShape: [Int]) -> [[Int]]
+    func childInputShapes(for inputShape: TensorShape) -> [TensorShape]
 }
 
 extension Sequential: ShapeRouting {
-    func childInputShapes(for inputShape: [Int]) -> [[Int]] {
-        var shapes: [[Int]] = []
+    func childInputShapes(for inputShape: TensorShape) -> [TensorShape] {
+        var shapes: [TensorShape] = []
         var shape = inputShape
         for layer in layers {
             shapes.append(shape)
@@ -20,7 +20,7 @@ extension Sequential: ShapeRouting {
 
 extension Residual: ShapeRouting {
     /// The body and the shortcut see the block's input; the activation sees their sum.
-    func childInputShapes(for inputShape: [Int]) -> [[Int]] {
+    func childInputShapes(for inputShape: TensorShape) -> [TensorShape] {
         let sum = activation == nil ? [] : [requireValidShape { () throws(ShapeError) in try sumShape(for: inputShape) }]
         return [inputShape] + (shortcut == nil ? [] : [inputShape]) + sum
     }
@@ -40,7 +40,7 @@ extension Layer {
     /// Layer           Type                           Output shape     Parameters    FLOPs
     /// features.0      Conv2D(1 → 6, 5×5, padding 2)  [1, 6, 28, 28]          156  239,904
     /// ```
-    public func summary(inputShape: [Int]) throws(ShapeError) -> String {
+    public func summary(inputShape: TensorShape) throws(ShapeError) -> String {
         _ = try outputShape(for: inputShape)
         let rows = summaryRows(path: "", inputShape: inputShape)
         let header = SummaryRow(path: "Layer", type: "Type", outputShape: "Output shape", parameters: "Parameters", flops: "FLOPs")
@@ -70,7 +70,7 @@ extension Layer {
     }
 
     /// The rows of this layer at `path` for `inputShape`: leaves, expanded containers, or one row.
-    private func summaryRows(path: String, inputShape: [Int]) -> [SummaryRow] {
+    private func summaryRows(path: String, inputShape: TensorShape) -> [SummaryRow] {
         let shape = requireOutputShape(for: inputShape)
         func row(parameters: Int, flops: Int) -> SummaryRow {
             SummaryRow(

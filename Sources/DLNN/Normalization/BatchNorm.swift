@@ -81,13 +81,13 @@ public final class BatchNorm: Layer {
         kernel.backward(outputGradient, layerName: summaryName)
     }
 
-    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+    public func outputShape(for inputShape: TensorShape) throws(ShapeError) -> TensorShape {
         _ = try layout(for: inputShape)
         return inputShape
     }
 
     /// 7 per element in training (statistics and normalization), 3 in evaluation with running statistics.
-    public func forwardFLOPs(for inputShape: [Int]) -> Int {
+    public func forwardFLOPs(for inputShape: TensorShape) -> Int {
         NormalizationKernel.forwardFLOPs(
             elements: Tensor.elementCount(of: requireOutputShape(for: inputShape)),
             batchStatistics: isTraining || kernel.running == nil
@@ -97,7 +97,7 @@ public final class BatchNorm: Layer {
     public var summaryName: String { "BatchNorm(\(features))" }
 
     /// The layout of `shape`; in training, batch statistics need more than one value per channel.
-    private func layout(for shape: [Int]) throws(ShapeError) -> NormalizationLayout {
+    private func layout(for shape: TensorShape) throws(ShapeError) -> NormalizationLayout {
         let layout = NormalizationLayout(inputShape: shape, channels: features, ranks: 2...4, grouping: .acrossBatch)
         guard let layout else {
             throw ShapeError(layer: summaryName, problem: "input \(describe(shape)): expected [N, \(features)], [N, \(features), L] or [N, \(features), H, W]")

@@ -59,19 +59,19 @@ public final class GroupNorm: Layer {
         kernel.backward(outputGradient, layerName: summaryName)
     }
 
-    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+    public func outputShape(for inputShape: TensorShape) throws(ShapeError) -> TensorShape {
         _ = try layout(for: inputShape)
         return inputShape
     }
 
     /// 7 per element: statistics and normalization.
-    public func forwardFLOPs(for inputShape: [Int]) -> Int {
+    public func forwardFLOPs(for inputShape: TensorShape) -> Int {
         NormalizationKernel.forwardFLOPs(elements: Tensor.elementCount(of: requireOutputShape(for: inputShape)), batchStatistics: true)
     }
 
     public var summaryName: String { "GroupNorm(groups: \(groups), channels: \(channels))" }
 
-    private func layout(for shape: [Int]) throws(ShapeError) -> NormalizationLayout {
+    private func layout(for shape: TensorShape) throws(ShapeError) -> NormalizationLayout {
         let layout = NormalizationLayout(inputShape: shape, channels: channels, ranks: 2...4, grouping: .perSample(groups: groups))
         guard let layout else {
             throw ShapeError(layer: summaryName, problem: "input \(describe(shape)): expected [N, \(channels)], [N, \(channels), L] or [N, \(channels), H, W]")

@@ -76,13 +76,13 @@ public final class InstanceNorm: Layer {
         kernel.backward(outputGradient, layerName: summaryName)
     }
 
-    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+    public func outputShape(for inputShape: TensorShape) throws(ShapeError) -> TensorShape {
         _ = try layout(for: inputShape)
         return inputShape
     }
 
     /// 7 per element with per-sample statistics, 3 in evaluation with running statistics.
-    public func forwardFLOPs(for inputShape: [Int]) -> Int {
+    public func forwardFLOPs(for inputShape: TensorShape) -> Int {
         NormalizationKernel.forwardFLOPs(
             elements: Tensor.elementCount(of: requireOutputShape(for: inputShape)),
             batchStatistics: isTraining || kernel.running == nil
@@ -92,7 +92,7 @@ public final class InstanceNorm: Layer {
     public var summaryName: String { "InstanceNorm(\(channels))" }
 
     /// The layout of `shape`; per-sample statistics need more than one spatial value.
-    private func layout(for shape: [Int]) throws(ShapeError) -> NormalizationLayout {
+    private func layout(for shape: TensorShape) throws(ShapeError) -> NormalizationLayout {
         let layout = NormalizationLayout(inputShape: shape, channels: channels, ranks: 3...4, grouping: .perSample(groups: channels))
         guard let layout else {
             throw ShapeError(layer: summaryName, problem: "input \(describe(shape)): expected [N, \(channels), L] or [N, \(channels), H, W]")

@@ -16,7 +16,7 @@
 /// `affine` is false). The backward pass is the full gradient through μ and σ² (see `NormalizationKernel`).
 public final class LayerNorm: Layer {
     /// The trailing axes each group spans, e.g. [C, H, W].
-    public let normalizedShape: [Int]
+    public let normalizedShape: TensorShape
     /// Has no effect: layer normalization is the same in training and evaluation.
     public var isTraining = true
     private let kernel: NormalizationKernel
@@ -27,7 +27,7 @@ public final class LayerNorm: Layer {
     ///   - normalizedShape: The trailing axes normalized together, e.g. [C, H, W].
     ///   - epsilon: ε added to the variance, 1e-5 as in PyTorch.
     ///   - affine: Whether to learn γ and β (PyTorch's `elementwise_affine`).
-    public init(normalizedShape: [Int], epsilon: Float = 1e-5, affine: Bool = true) {
+    public init(normalizedShape: TensorShape, epsilon: Float = 1e-5, affine: Bool = true) {
         require(
             !normalizedShape.isEmpty && normalizedShape.allSatisfy { $0 > 0 },
             "LayerNorm: normalized shape \(describe(normalizedShape)) must have at least one axis, all positive"
@@ -55,20 +55,20 @@ public final class LayerNorm: Layer {
         kernel.backward(outputGradient, layerName: summaryName)
     }
 
-    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+    public func outputShape(for inputShape: TensorShape) throws(ShapeError) -> TensorShape {
         _ = try layout(for: inputShape)
         return inputShape
     }
 
     /// 7 per element: statistics and normalization.
-    public func forwardFLOPs(for inputShape: [Int]) -> Int {
+    public func forwardFLOPs(for inputShape: TensorShape) -> Int {
         NormalizationKernel.forwardFLOPs(elements: Tensor.elementCount(of: requireOutputShape(for: inputShape)), batchStatistics: true)
     }
 
     public var summaryName: String { "LayerNorm(\(describe(normalizedShape)))" }
 
     /// The input as [samples, D₁·…·D_k, 1]: one group per sample, one "channel" per normalized element.
-    private func layout(for shape: [Int]) throws(ShapeError) -> NormalizationLayout {
+    private func layout(for shape: TensorShape) throws(ShapeError) -> NormalizationLayout {
         try checkInput(
             shape.count > normalizedShape.count && shape.suffix(normalizedShape.count).elementsEqual(normalizedShape),
             "input \(describe(shape)): expected [N, \(normalizedShape.map(String.init).joined(separator: ", "))] (any leading axes, then \(describe(normalizedShape)))"

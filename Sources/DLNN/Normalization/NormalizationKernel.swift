@@ -41,7 +41,7 @@ final class NormalizationKernel {
 
     /// A kernel whose affine step has γ and β of `affineShape` (nil for none); the scalars of
     /// that shape, in order, are the channels of the layout.
-    init(epsilon: Float, affineShape: [Int]?, running: RunningStatistics?) {
+    init(epsilon: Float, affineShape: TensorShape?, running: RunningStatistics?) {
         self.epsilon = epsilon
         weight = affineShape.map { Parameter(name: "weight", value: .ones($0)) }
         bias = affineShape.map { Parameter(name: "bias", value: .zeros($0)) }

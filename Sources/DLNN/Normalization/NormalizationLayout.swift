@@ -68,7 +68,7 @@ struct NormalizationLayout {
 
     /// Views `shape` = [N, C, spatial…] as [N, C, S], or nil when `shape` does not have
     /// `channels` on axis 1 or its rank is not in `ranks`.
-    init?(inputShape shape: [Int], channels: Int, ranks: ClosedRange<Int>, grouping: Grouping) {
+    init?(inputShape shape: TensorShape, channels: Int, ranks: ClosedRange<Int>, grouping: Grouping) {
         guard ranks.contains(shape.count), shape[1] == channels else { return nil }
         self.init(batchSize: shape[0], channels: channels, spatialSize: shape.dropFirst(2).reduce(1, *), grouping: grouping)
     }

@@ -54,7 +54,7 @@ public enum OptimizerStateError: Error, Equatable, CustomStringConvertible {
     /// The state has a tensor this optimizer does not know (another optimizer, or more parameters).
     case unexpectedTensor(key: String)
     /// A tensor's shape differs from its parameter's.
-    case shapeMismatch(key: String, expected: [Int], found: [Int])
+    case shapeMismatch(key: String, expected: TensorShape, found: TensorShape)
     /// The state lacks a scalar this optimizer needs.
     case missingScalar(key: String)
     /// The state has a scalar this optimizer does not know.

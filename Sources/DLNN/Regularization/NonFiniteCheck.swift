@@ -50,7 +50,7 @@ public enum NonFiniteValueError: Error, Equatable, CustomStringConvertible {
     /// The loss at `step` is `value`.
     case loss(step: Int, value: Float)
     /// Element `index` (row-major) of the gradient of `parameter`, of shape `shape`, is `value` at `step`.
-    case gradient(step: Int, parameter: String, shape: [Int], index: Int, value: Float)
+    case gradient(step: Int, parameter: String, shape: TensorShape, index: Int, value: Float)
     /// The mean validation loss after `epoch` is `value`.
     case validationLoss(epoch: Int, value: Double)
 

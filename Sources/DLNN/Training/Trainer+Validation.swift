@@ -5,7 +5,7 @@ public enum TrainingSetupError: Error, Equatable, Sendable, CustomStringConverti
     /// A layer does not accept the batches the data set gives.
     case shape(ShapeError)
     /// The model's output is not [N, classes] with at least as many classes as the data set's labels need.
-    case outputs(shape: [Int], classCount: Int)
+    case outputs(shape: TensorShape, classCount: Int)
     /// The input normalization's statistics are for images of another size.
     case normalization(String)
 
@@ -47,7 +47,7 @@ extension Layer {
         defer { setTraining(wasTraining) }
         var outputs = 0
         for batch in batchSizes {
-            let output: [Int]
+            let output: TensorShape
             do {
                 output = try outputShape(for: [batch] + dataset.imageShape)
             } catch {

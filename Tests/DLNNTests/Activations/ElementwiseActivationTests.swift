@@ -61,7 +61,7 @@ import Testing
     }
 
     @Test func reportsRoughFLOPsPerElement() throws {
-        let shape = [2, 3, 4, 5]
+        let shape: TensorShape = [2, 3, 4, 5]
         let counts = [ReLU().forwardFLOPs(for: shape), LeakyReLU().forwardFLOPs(for: shape), ELU().forwardFLOPs(for: shape),
                       Sigmoid().forwardFLOPs(for: shape), Tanh().forwardFLOPs(for: shape), GELU().forwardFLOPs(for: shape),
                       GELU(approximation: .tanh).forwardFLOPs(for: shape)]

@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct PReLUTests {
     /// y = x for x > 0 else a_c·x with c the channel (axis 1) of element i, or one shared slope.
-    private func reference(shape: [Int], perChannel: Bool) -> ReferenceForward {
+    private func reference(shape: TensorShape, perChannel: Bool) -> ReferenceForward {
         let inner = shape.dropFirst(2).reduce(1, *)
         return { x, parameters in
             x.indices.map { i in
@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test(arguments: activationTestShapes)
-    func perChannelSlopes(shape: [Int]) {
+    func perChannelSlopes(shape: TensorShape) {
         let layer = PReLU(channels: shape[1])
         #expect(layer.weight.name == "weight" && layer.weight.value.shape == [shape[1]])
         #expect(layer.weight.value.scalars.allSatisfy { $0 == 0.25 })
@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test(arguments: activationTestShapes)
-    func sharedSlope(shape: [Int]) {
+    func sharedSlope(shape: TensorShape) {
         let layer = PReLU(initialSlope: 0.1)
         #expect(layer.weight.value == Tensor([0.1]))
         checkGradients(of: layer, input: inputAwayFromZero(shape), reference: reference(shape: shape, perChannel: false))

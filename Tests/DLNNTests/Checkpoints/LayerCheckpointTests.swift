@@ -8,7 +8,7 @@ private final class StateLayer: Layer {
     let buffers: [Parameter]
     var isTraining = true
 
-    init(parameters: [(String, [Int])], buffers: [(String, [Int])] = [], seed: UInt64) {
+    init(parameters: [(String, TensorShape)], buffers: [(String, TensorShape)] = [], seed: UInt64) {
         var generator = SeededGenerator(seed: seed)
         self.parameters = parameters.map { Parameter(name: $0.0, value: .randomNormal($0.1, using: &generator)) }
         self.buffers = buffers.map { Parameter(name: $0.0, value: .randomNormal($0.1, using: &generator), isTrainable: false) }
@@ -16,7 +16,7 @@ private final class StateLayer: Layer {
 
     func forward(_ input: Tensor) -> Tensor { input }
     func backward(_ outputGradient: Tensor) -> Tensor { outputGradient }
-    func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
+    func outputShape(for inputShape: TensorShape) -> TensorShape { inputShape }
 }
 
 /// A LeNet-like tree: `features.0` (convolution), `features.1` (batch norm), `classifier` (dense).

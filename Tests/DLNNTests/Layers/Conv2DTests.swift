@@ -4,7 +4,7 @@ import Testing
 @Suite struct Conv2DTests {
     /// One convolution configuration and the input it is checked on.
     struct Case: Sendable, CustomTestStringConvertible {
-        var inputShape: [Int]
+        var inputShape: TensorShape
         var outputChannels: Int
         var kernel: (height: Int, width: Int)
         var stride: (height: Int, width: Int) = (1, 1)
@@ -37,7 +37,7 @@ import Testing
         Case(inputShape: [3, 2, 5, 5], outputChannels: 3, kernel: (5, 5), bias: false, label: "kernel covers the image, no bias"),
     ]
 
-    private func reference(_ layer: Conv2D, inputShape: [Int]) -> ReferenceForward {
+    private func reference(_ layer: Conv2D, inputShape: TensorShape) -> ReferenceForward {
         { x, parameters in
             Reference.conv2D(
                 x, inputShape: inputShape, weight: parameters[0], bias: layer.bias == nil ? nil : parameters[1], layer: layer)

@@ -17,7 +17,7 @@ final class TestTanh: Layer {
         outputGradient.zipWith(output) { g, y in g * (1 - y * y) }
     }
 
-    func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
+    func outputShape(for inputShape: TensorShape) -> TensorShape { inputShape }
 }
 
 /// y[n, c, …] = γ[c]·x[n, c, …]: a per-channel scale with a parameter, standing in for a normalization layer.
@@ -42,7 +42,7 @@ final class TestChannelScale: Layer {
         return Tensor(shape: input.shape, scalars: input.scalars.indices.map { outputGradient.scalars[$0] * scale.value.scalars[channel(of: $0)] })
     }
 
-    func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
+    func outputShape(for inputShape: TensorShape) -> TensorShape { inputShape }
 
     /// The channel (axis 1) of flat element `index`.
     private func channel(of index: Int) -> Int {
@@ -63,14 +63,14 @@ final class WithAllParameters: Layer {
     var summaryName: String { layer.summaryName }
     func forward(_ input: Tensor) -> Tensor { layer.forward(input) }
     func backward(_ outputGradient: Tensor) -> Tensor { layer.backward(outputGradient) }
-    func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] { try layer.outputShape(for: inputShape) }
+    func outputShape(for inputShape: TensorShape) throws(ShapeError) -> TensorShape { try layer.outputShape(for: inputShape) }
 }
 
 /// The flat Double values of a tensor.
 func doubles(_ tensor: Tensor) -> [Double] { tensor.scalars.map(Double.init) }
 
 /// A seeded N(0, 1) tensor for test inputs.
-func randomInput(_ shape: [Int], seed: UInt64) -> Tensor {
+func randomInput(_ shape: TensorShape, seed: UInt64) -> Tensor {
     var generator = SeededGenerator(seed: seed)
     return Tensor.randomNormal(shape, using: &generator)
 }

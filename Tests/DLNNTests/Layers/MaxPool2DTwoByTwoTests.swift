@@ -5,7 +5,7 @@ import Testing
 /// sizes (the last row and column dropped) and NaNs.
 @Suite struct MaxPool2DTwoByTwoTests {
     @Test func oddSizesDropTheLastRowAndColumn() {
-        let inputShape = [2, 2, 7, 5]
+        let inputShape: TensorShape = [2, 2, 7, 5]
         checkGradients(of: MaxPool2D(kernelSize: 2), input: randomInput(inputShape, seed: 43)) { x, _ in
             Reference.pool2D(x, inputShape: inputShape, kernel: (2, 2), stride: (2, 2), padding: (0, 0), max: true)
         }

@@ -8,8 +8,8 @@ import Testing
         (inputShape: [2, 2, 6, 6], kernel: (2, 2), stride: (2, 2), padding: (0, 0)),
         (inputShape: [1, 3, 7, 5], kernel: (3, 3), stride: (2, 2), padding: (1, 1)),
         (inputShape: [2, 1, 5, 7], kernel: (3, 2), stride: (1, 2), padding: (1, 1)),
-    ] as [(inputShape: [Int], kernel: Pair, stride: Pair, padding: Pair)])
-    func maxPoolGradients(inputShape: [Int], kernel: Pair, stride: Pair, padding: Pair) {
+    ] as [(inputShape: TensorShape, kernel: Pair, stride: Pair, padding: Pair)])
+    func maxPoolGradients(inputShape: TensorShape, kernel: Pair, stride: Pair, padding: Pair) {
         let layer = MaxPool2D(kernelSize: kernel, stride: stride, padding: padding)
         checkGradients(of: layer, input: randomInput(inputShape, seed: 41)) { x, _ in
             Reference.pool2D(x, inputShape: inputShape, kernel: kernel, stride: stride, padding: padding, max: true)
@@ -22,7 +22,7 @@ import Testing
             ([2, 2, 6, 6], (2, 2), (2, 2), (0, 0)),
             ([1, 3, 7, 5], (3, 3), (2, 2), (1, 1)),
             ([2, 1, 5, 7], (3, 2), (1, 2), (1, 1)),
-        ] as [([Int], Pair, Pair, Pair)] {
+        ] as [(TensorShape, Pair, Pair, Pair)] {
             let layer = AvgPool2D(kernelSize: kernel, stride: stride, padding: padding, countIncludePad: countIncludePad)
             checkGradients(of: layer, input: randomInput(inputShape, seed: 42)) { x, _ in
                 Reference.pool2D(

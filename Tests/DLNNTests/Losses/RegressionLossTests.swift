@@ -3,9 +3,9 @@ import Testing
 @testable import DLNN
 
 @Suite struct RegressionLossTests {
-    private static let shapes: [[Int]] = [[1, 1], [1, 6], [4, 3], [2, 3, 2, 2]]
+    private static let shapes: [TensorShape] = [[1, 1], [1, 6], [4, 3], [2, 3, 2, 2]]
 
-    private func pair(_ shape: [Int], seed: UInt64) -> (predictions: Tensor, targets: Tensor) {
+    private func pair(_ shape: TensorShape, seed: UInt64) -> (predictions: Tensor, targets: Tensor) {
         var generator = SeededGenerator(seed: seed)
         return (Tensor.randomNormal(shape, standardDeviation: 2, using: &generator),
                 Tensor.randomNormal(shape, using: &generator))
@@ -18,20 +18,20 @@ import Testing
     }
 
     @Test(arguments: shapes)
-    func meanSquaredError(shape: [Int]) {
+    func meanSquaredError(shape: TensorShape) {
         let (p, t) = pair(shape, seed: 1)
         checkLoss(MeanSquaredError().loss(p, targets: t), input: p, reference: meanOf(t) { $0 * $0 })
     }
 
     @Test(arguments: shapes)
-    func meanAbsoluteError(shape: [Int]) {
+    func meanAbsoluteError(shape: TensorShape) {
         let (p, t) = pair(shape, seed: 2)
         #expect(zip(p.scalars, t.scalars).allSatisfy { abs($0 - $1) > 1e-3 }, "away from the kink at p = t")
         checkLoss(MeanAbsoluteError().loss(p, targets: t), input: p, reference: meanOf(t) { abs($0) })
     }
 
     @Test(arguments: shapes)
-    func huber(shape: [Int]) {
+    func huber(shape: TensorShape) {
         let (p, t) = pair(shape, seed: 3)
         for delta in [1.0, 0.5] {
             checkLoss(Huber(delta: Float(delta)).loss(p, targets: t), input: p, reference: meanOf(t) { d in
@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test(arguments: [[1, 4], [3, 5]])
-    func klDivergence(shape: [Int]) {
+    func klDivergence(shape: TensorShape) {
         var generator = SeededGenerator(seed: 4)
         let logQ = Tensor.randomNormal(shape, using: &generator).softmax().map { Foundation.log($0) }
         var targets = Tensor.randomNormal(shape, using: &generator).softmax()

@@ -19,7 +19,7 @@ import Testing
         }
     }
 
-    private func logits(_ shape: [Int], seed: UInt64, scale: Float = 2) -> Tensor {
+    private func logits(_ shape: TensorShape, seed: UInt64, scale: Float = 2) -> Tensor {
         var generator = SeededGenerator(seed: seed)
         return Tensor.randomNormal(shape, standardDeviation: scale, using: &generator)
     }

@@ -3,20 +3,20 @@ import Testing
 
 @Suite struct BatchNormTests {
     /// Input far from standardized (mean 2, standard deviation 3), so the statistics matter.
-    private func input(_ shape: [Int], seed: UInt64 = 3) -> Tensor {
+    private func input(_ shape: TensorShape, seed: UInt64 = 3) -> Tensor {
         var generator = SeededGenerator(seed: seed)
         return .randomNormal(shape, mean: 2, standardDeviation: 3, using: &generator)
     }
 
     @Test(arguments: [[6, 5], [3, 4, 3, 3], [4, 2, 5]])
-    func gradientsInTraining(shape: [Int]) throws {
+    func gradientsInTraining(shape: TensorShape) throws {
         let layer = BatchNorm(features: shape[1])
         randomizeAffine(layer.parameters)
         checkGradients(of: layer, input: input(shape), reference: ReferenceNormalization.perChannel(shape).callAsFunction)
     }
 
     @Test(arguments: [[6, 5], [3, 4, 3, 3]])
-    func gradientsInEvaluation(shape: [Int]) throws {
+    func gradientsInEvaluation(shape: TensorShape) throws {
         let layer = BatchNorm(features: shape[1])
         randomizeAffine(layer.parameters)
         var generator = SeededGenerator(seed: 5)
@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test(arguments: [[64, 5], [8, 3, 4, 4]])
-    func trainingOutputIsStandardizedPerChannel(shape: [Int]) throws {
+    func trainingOutputIsStandardizedPerChannel(shape: TensorShape) throws {
         let layer = BatchNorm(features: shape[1])
         expectStandardized(layer.forward(input(shape)), by: .perChannel(shape))
     }
@@ -57,15 +57,15 @@ import Testing
     }
 
     @Test(arguments: [[1, 5], [1, 3, 4, 4]])
-    func evaluationOfASampleDoesNotDependOnItsBatch(sampleShape: [Int]) throws {
+    func evaluationOfASampleDoesNotDependOnItsBatch(sampleShape: TensorShape) throws {
         let layer = BatchNorm(features: sampleShape[1])
-        for step in 0..<5 { _ = layer.forward(input([16] + sampleShape.dropFirst(), seed: UInt64(step))) }
+        for step in 0..<5 { _ = layer.forward(input([16] + sampleShape.droppingFirst, seed: UInt64(step))) }
         layer.setTraining(false)
         let sample = input(sampleShape, seed: 100)
         let alone = layer.forward(sample)
-        let others = input([64] + sampleShape.dropFirst(), seed: 101)
+        let others = input([64] + sampleShape.droppingFirst, seed: 101)
         let batch = Tensor(
-            shape: [65] + sampleShape.dropFirst(),
+            shape: [65] + sampleShape.droppingFirst,
             scalars: others.slice(batch: 0..<30).scalars + sample.scalars + others.slice(batch: 30..<64).scalars
         )
         let inBatch = layer.forward(batch).slice(batch: 30..<31)

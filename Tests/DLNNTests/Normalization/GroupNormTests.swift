@@ -2,14 +2,14 @@ import Testing
 @testable import DLNN
 
 @Suite struct GroupNormTests {
-    private func input(_ shape: [Int], seed: UInt64 = 3) -> Tensor {
+    private func input(_ shape: TensorShape, seed: UInt64 = 3) -> Tensor {
         var generator = SeededGenerator(seed: seed)
         return .randomNormal(shape, mean: 0.5, standardDeviation: 1.5, using: &generator)
     }
 
     /// (input shape, groups): vectors, images, batch size 1.
-    @Test(arguments: [([4, 6], 2), ([2, 6, 2, 3], 2), ([1, 4, 3, 3], 2), ([1, 4, 5], 4)])
-    func gradients(shape: [Int], groups: Int) {
+    @Test(arguments: [([4, 6], 2), ([2, 6, 2, 3], 2), ([1, 4, 3, 3], 2), ([1, 4, 5], 4)] as [(TensorShape, Int)])
+    func gradients(shape: TensorShape, groups: Int) {
         let layer = GroupNorm(groups: groups, channels: shape[1])
         randomizeAffine(layer.parameters)
         checkGradients(of: layer, input: input(shape), reference: ReferenceNormalization.perSample(shape, groups: groups).callAsFunction)
@@ -22,7 +22,7 @@ import Testing
 
     /// Forward outputs and input gradients of two layers for the same input and output gradient;
     /// also the parameter gradients when `compareParameterGradients`.
-    private func expectSameFunction(_ a: any Layer, _ b: any Layer, shape: [Int], compareParameterGradients: Bool) {
+    private func expectSameFunction(_ a: any Layer, _ b: any Layer, shape: TensorShape, compareParameterGradients: Bool) {
         let x = input(shape)
         var generator = SeededGenerator(seed: 21)
         let outputGradient = Tensor.randomNormal(shape, using: &generator)

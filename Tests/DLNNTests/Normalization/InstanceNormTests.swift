@@ -2,24 +2,24 @@ import Testing
 @testable import DLNN
 
 @Suite struct InstanceNormTests {
-    private func input(_ shape: [Int], seed: UInt64 = 3) -> Tensor {
+    private func input(_ shape: TensorShape, seed: UInt64 = 3) -> Tensor {
         var generator = SeededGenerator(seed: seed)
         return .randomNormal(shape, mean: 1, standardDeviation: 2, using: &generator)
     }
 
-    private func reference(_ shape: [Int]) -> ReferenceNormalization {
+    private func reference(_ shape: TensorShape) -> ReferenceNormalization {
         .perSample(shape, groups: shape[1])
     }
 
     @Test(arguments: [[2, 3, 5], [2, 3, 3, 3], [1, 2, 3, 3]])
-    func gradientsWithoutAffine(shape: [Int]) {
+    func gradientsWithoutAffine(shape: TensorShape) {
         let layer = InstanceNorm(channels: shape[1])
         #expect(layer.parameters.isEmpty && layer.buffers.isEmpty)
         checkGradients(of: layer, input: input(shape), reference: reference(shape).callAsFunction)
     }
 
     @Test(arguments: [[2, 3, 5], [2, 3, 3, 3], [1, 2, 3, 3]])
-    func gradientsWithAffine(shape: [Int]) {
+    func gradientsWithAffine(shape: TensorShape) {
         let layer = InstanceNorm(channels: shape[1], affine: true)
         randomizeAffine(layer.parameters)
         checkGradients(of: layer, input: input(shape), reference: reference(shape).callAsFunction)
@@ -43,7 +43,7 @@ import Testing
     }
 
     @Test func gradientsInEvaluationWithRunningStatistics() {
-        let shape = [3, 2, 2, 3]
+        let shape: TensorShape = [3, 2, 2, 3]
         let layer = InstanceNorm(channels: 2, affine: true, trackRunningStatistics: true)
         randomizeAffine(layer.parameters)
         for step in 0..<3 { _ = layer.forward(input(shape, seed: UInt64(step))) }

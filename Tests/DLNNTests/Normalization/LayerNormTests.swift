@@ -2,14 +2,14 @@ import Testing
 @testable import DLNN
 
 @Suite struct LayerNormTests {
-    private func input(_ shape: [Int], seed: UInt64 = 3) -> Tensor {
+    private func input(_ shape: TensorShape, seed: UInt64 = 3) -> Tensor {
         var generator = SeededGenerator(seed: seed)
         return .randomNormal(shape, mean: -1, standardDeviation: 2, using: &generator)
     }
 
     /// (input shape, normalized shape): vectors, images, batch size 1, and extra leading axes.
-    @Test(arguments: [([4, 5], [5]), ([2, 3, 2, 2], [3, 2, 2]), ([1, 3, 2, 2], [3, 2, 2]), ([1, 6], [6]), ([2, 3, 4], [4])])
-    func gradients(shape: [Int], normalizedShape: [Int]) {
+    @Test(arguments: [([4, 5], [5]), ([2, 3, 2, 2], [3, 2, 2]), ([1, 3, 2, 2], [3, 2, 2]), ([1, 6], [6]), ([2, 3, 4], [4])] as [(TensorShape, TensorShape)])
+    func gradients(shape: TensorShape, normalizedShape: TensorShape) {
         let layer = LayerNorm(normalizedShape: normalizedShape)
         randomizeAffine(layer.parameters)
         let elements = normalizedShape.reduce(1, *)

@@ -17,12 +17,12 @@ struct ReferenceNormalization {
     var fixedStatistics: (mean: [Double], variance: [Double])? = nil
 
     /// Statistics per channel across the batch (BatchNorm) of `shape` = [N, C, spatial…].
-    static func perChannel(_ shape: [Int]) -> ReferenceNormalization {
+    static func perChannel(_ shape: TensorShape) -> ReferenceNormalization {
         ReferenceNormalization(batchSize: shape[0], channels: shape[1], spatialSize: shape.dropFirst(2).reduce(1, *)) { _, c in c }
     }
 
     /// Statistics per sample over G groups of consecutive channels (GroupNorm; G = C InstanceNorm).
-    static func perSample(_ shape: [Int], groups: Int) -> ReferenceNormalization {
+    static func perSample(_ shape: TensorShape, groups: Int) -> ReferenceNormalization {
         let channelsPerGroup = shape[1] / groups
         return ReferenceNormalization(batchSize: shape[0], channels: shape[1], spatialSize: shape.dropFirst(2).reduce(1, *)) { n, c in
             n * groups + c / channelsPerGroup
@@ -30,7 +30,7 @@ struct ReferenceNormalization {
     }
 
     /// Statistics per sample over everything after the first axis, γ and β per element (LayerNorm).
-    static func perSampleElementwise(_ shape: [Int]) -> ReferenceNormalization {
+    static func perSampleElementwise(_ shape: TensorShape) -> ReferenceNormalization {
         var reference = perSample(shape, groups: 1)
         let spatialSize = reference.spatialSize
         reference.affineIndex = { c, s in c * spatialSize + s }

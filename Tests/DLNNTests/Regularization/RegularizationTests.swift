@@ -105,7 +105,7 @@ import Testing
         var parameters: [Parameter] { [first, second] }
         func forward(_ input: Tensor) -> Tensor { input }
         func backward(_ outputGradient: Tensor) -> Tensor { outputGradient }
-        func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
+        func outputShape(for inputShape: TensorShape) -> TensorShape { inputShape }
     }
 
     @Test func passesFiniteValues() throws {

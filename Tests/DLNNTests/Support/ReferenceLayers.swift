@@ -26,7 +26,7 @@ enum Reference {
 
     /// Direct grouped, strided, padded, dilated cross-correlation of x [N, Cin, H, W] with
     /// W [Cout, Cin/G, kh, kw], plus b [Cout].
-    static func conv2D(_ x: [Double], inputShape: [Int], weight: [Double], bias: [Double]?, layer: Conv2D) -> [Double] {
+    static func conv2D(_ x: [Double], inputShape: TensorShape, weight: [Double], bias: [Double]?, layer: Conv2D) -> [Double] {
         let (batch, inChannels, height, width) = (inputShape[0], inputShape[1], inputShape[2], inputShape[3])
         let (kh, kw) = layer.kernelSize
         let outChannels = layer.outputChannels
@@ -62,7 +62,7 @@ enum Reference {
     /// Pooling of x [N, C, H, W] with windows that see −∞ (`max`) or 0 (`average`) in the padding.
     /// The average divides by kh·kw when `countIncludePad`, else by the in-image positions.
     static func pool2D(
-        _ x: [Double], inputShape: [Int], kernel: (height: Int, width: Int), stride: (height: Int, width: Int),
+        _ x: [Double], inputShape: TensorShape, kernel: (height: Int, width: Int), stride: (height: Int, width: Int),
         padding: (height: Int, width: Int), max isMax: Bool, countIncludePad: Bool = true
     ) -> [Double] {
         let (planes, height, width) = (inputShape[0] * inputShape[1], inputShape[2], inputShape[3])

@@ -37,9 +37,9 @@ public final class ELU: Layer {
         }
     }
 
-    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] { inputShape }
+    public func outputShape(for inputShape: TensorShape) throws(ShapeError) -> TensorShape { inputShape }
 
-    public func forwardFLOPs(for inputShape: [Int]) -> Int { 3 * Tensor.elementCount(of: inputShape) }
+    public func forwardFLOPs(for inputShape: TensorShape) -> Int { 3 * Tensor.elementCount(of: inputShape) }
 
     public var summaryName: String { "ELU(\(alpha))" }
 }

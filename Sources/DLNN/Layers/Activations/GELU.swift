@@ -73,9 +73,9 @@ public final class GELU: Layer {
         }
     }
 
-    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] { inputShape }
+    public func outputShape(for inputShape: TensorShape) throws(ShapeError) -> TensorShape { inputShape }
 
-    public func forwardFLOPs(for inputShape: [Int]) -> Int {
+    public func forwardFLOPs(for inputShape: TensorShape) -> Int {
         (approximation == .exact ? 5 : 11) * Tensor.elementCount(of: inputShape)
     }
 

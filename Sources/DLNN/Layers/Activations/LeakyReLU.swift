@@ -32,9 +32,9 @@ public final class LeakyReLU: Layer {
         }
     }
 
-    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] { inputShape }
+    public func outputShape(for inputShape: TensorShape) throws(ShapeError) -> TensorShape { inputShape }
 
-    public func forwardFLOPs(for inputShape: [Int]) -> Int { 2 * Tensor.elementCount(of: inputShape) }
+    public func forwardFLOPs(for inputShape: TensorShape) -> Int { 2 * Tensor.elementCount(of: inputShape) }
 
     public var summaryName: String { "LeakyReLU(\(negativeSlope))" }
 }

@@ -67,7 +67,7 @@ public final class PReLU: Layer {
         }
     }
 
-    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+    public func outputShape(for inputShape: TensorShape) throws(ShapeError) -> TensorShape {
         if let channels {
             try checkInput(
                 inputShape.count >= 2 && inputShape[1] == channels,
@@ -77,11 +77,11 @@ public final class PReLU: Layer {
         return inputShape
     }
 
-    public func forwardFLOPs(for inputShape: [Int]) -> Int { 2 * Tensor.elementCount(of: inputShape) }
+    public func forwardFLOPs(for inputShape: TensorShape) -> Int { 2 * Tensor.elementCount(of: inputShape) }
 
     public var summaryName: String { channels.map { "PReLU(\($0))" } ?? "PReLU" }
 
-    private func layout(of shape: [Int]) -> (outer: Int, slopes: Int, inner: Int) {
+    private func layout(of shape: TensorShape) -> (outer: Int, slopes: Int, inner: Int) {
         guard let channels else { return (1, 1, Tensor.elementCount(of: shape)) }
         return (shape[0], channels, shape.dropFirst(2).reduce(1, *))
     }

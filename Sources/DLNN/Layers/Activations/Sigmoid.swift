@@ -29,9 +29,9 @@ public final class Sigmoid: Layer {
         }
     }
 
-    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] { inputShape }
+    public func outputShape(for inputShape: TensorShape) throws(ShapeError) -> TensorShape { inputShape }
 
-    public func forwardFLOPs(for inputShape: [Int]) -> Int { 4 * Tensor.elementCount(of: inputShape) }
+    public func forwardFLOPs(for inputShape: TensorShape) -> Int { 4 * Tensor.elementCount(of: inputShape) }
 
     public var summaryName: String { "Sigmoid" }
 }

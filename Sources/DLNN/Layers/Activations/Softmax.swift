@@ -37,12 +37,12 @@ public final class Softmax: Layer {
         }
     }
 
-    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+    public func outputShape(for inputShape: TensorShape) throws(ShapeError) -> TensorShape {
         try checkInput(!inputShape.isEmpty, "input \(describe(inputShape)): a scalar has no axis to normalize")
         return inputShape
     }
 
-    public func forwardFLOPs(for inputShape: [Int]) -> Int { 5 * Tensor.elementCount(of: inputShape) }
+    public func forwardFLOPs(for inputShape: TensorShape) -> Int { 5 * Tensor.elementCount(of: inputShape) }
 
     public var summaryName: String { "Softmax" }
 }

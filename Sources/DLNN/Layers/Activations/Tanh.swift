@@ -27,9 +27,9 @@ public final class Tanh: Layer {
         }
     }
 
-    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] { inputShape }
+    public func outputShape(for inputShape: TensorShape) throws(ShapeError) -> TensorShape { inputShape }
 
-    public func forwardFLOPs(for inputShape: [Int]) -> Int { Tensor.elementCount(of: inputShape) }
+    public func forwardFLOPs(for inputShape: TensorShape) -> Int { Tensor.elementCount(of: inputShape) }
 
     public var summaryName: String { "Tanh" }
 }
