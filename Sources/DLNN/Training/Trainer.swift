@@ -38,7 +38,7 @@ public final class Trainer {
     /// The input normalization of the last image `fit` (or of the checkpoint resumed from), saved with
     /// every checkpoint so that the model can be used on raw images later.
     public internal(set) var inputNormalization: InputNormalization?
-    /// Whether a callback asked `fit` to stop after the current epoch.
+    /// Whether a callback asked `fit` to stop.
     public private(set) var stopRequested = false
 
     /// The schedule when it is a plateau rule, whose state checkpoints save.
@@ -63,7 +63,8 @@ public final class Trainer {
         self.nonFiniteCheck = NonFiniteCheck(parameters: model.namedParameters())
     }
 
-    /// Stops `fit` after the current epoch (its record, checkpoints and `endOfEpoch` hooks still happen).
+    /// Ends `fit` after the current step: the epoch under way ends there and is still evaluated and
+    /// recorded, with its checkpoints and epoch hooks (asked from `endOfEpoch`, nothing is cut short).
     public func requestStop() {
         stopRequested = true
     }
@@ -202,7 +203,7 @@ public final class Trainer {
         try notify { try $0.beginEpoch(context(), sampleCount: batches.sampleCount) }
         var seen = 0, hits = 0, lossSum = 0.0, stepCount = 0
         let start = DispatchTime.now()
-        while let batch = batches.nextTrainingBatch() {
+        while !stopRequested, let batch = batches.nextTrainingBatch() {
             let (loss, correct) = try trainStep(inputs: batch.inputs, targets: batch.targets)
             let record = TrainingHistory.Step(step: optimizer.stepCount, epoch: epoch, loss: loss, learningRate: optimizer.learningRate)
             history.steps.append(record)

@@ -16,8 +16,8 @@
 ///
 /// Callbacks run in the order of `Trainer.callbacks`, after the trainer's own: the
 /// reduce-on-plateau callback of a plateau `schedule`, then `CheckpointCallback` and
-/// `EarlyStoppingCallback` from the configuration. A callback stops training after the current
-/// epoch with `context.trainer.requestStop()`.
+/// `EarlyStoppingCallback` from the configuration. A callback ends training with
+/// `context.trainer.requestStop()`: after the current step, with the epoch's hooks still called.
 ///
 ///     final class PrintEpochs: TrainingCallback {
 ///         func endOfEpoch(_ context: TrainingContext, record: TrainingHistory.Epoch) {
