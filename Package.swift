@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "CCPUID"),
         .target(name: "DLCore", dependencies: ["CBLAS", "CCPUID"]),
         .target(name: "DLReport", dependencies: ["DLCore"]),
-        .target(name: "DLNN", dependencies: ["DLCore", "DLReport", "CZlib"]),
+        .target(name: "DLNN", dependencies: ["DLCore", "CZlib"]),
         .target(
             name: "DLBenchKit",
             dependencies: ["DLNN", "DLReport", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -149,7 +149,8 @@ func compareClassicMethods(_ settings: ClassicComparison.Settings, on data: Data
             optimizer: SGD(classifier.model.allParameters, learningRate: settings.linearLearningRate, momentum: 0.9),
             configuration: TrainingConfiguration(
                 epochs: settings.linearEpochs, batchSize: settings.batchSize, seed: settings.seed,
-                weightPenalty: L2Penalty(strength: settings.l2Strength), progress: progress))
+                weightPenalty: L2Penalty(strength: settings.l2Strength)),
+            callbacks: [TrainingProgress(mode: progress)])
         let (_, seconds) = try timed { try trainer.fit(training: data.training, validation: nil, normalization: normalization) }
         linearRuns.append(.init(name: name, accuracy: trainer.evaluate(data.test, normalization: normalization).accuracy, seconds: seconds))
         if templates.isEmpty { templates = classifier.classTemplates() }

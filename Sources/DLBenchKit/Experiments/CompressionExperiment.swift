@@ -147,15 +147,15 @@ private func fit(
 ) throws -> Double {
     let trainer = Trainer(
         model: model, loss: SoftmaxCrossEntropy(), optimizer: SGD(model.allParameters, learningRate: learningRate, momentum: 0.9),
-        configuration: TrainingConfiguration(epochs: epochs, batchSize: settings.batchSize, seed: settings.seed, progress: progress))
+        configuration: TrainingConfiguration(epochs: epochs, batchSize: settings.batchSize, seed: settings.seed),
+        callbacks: [TrainingProgress(mode: progress)])
     try trainer.fit(training: training, validation: nil, normalization: data.normalization)
     return trainer.evaluate(data.test, normalization: data.normalization).accuracy
 }
 
 /// Test accuracy without training.
 private func evaluate(_ model: any Layer, on data: DataSplits) -> Double {
-    let trainer = Trainer(model: model, loss: SoftmaxCrossEntropy(), optimizer: SGD(model.allParameters, learningRate: 0), configuration: TrainingConfiguration(progress: .quiet))
-    return trainer.evaluate(data.test, normalization: data.normalization).accuracy
+    DLNN.evaluate(model: model, images: data.test, normalization: data.normalization, loss: SoftmaxCrossEntropy()).accuracy
 }
 
 /// Median seconds per forward pass in evaluation mode, for batches of 1 and 64 (after one warm-up pass each).

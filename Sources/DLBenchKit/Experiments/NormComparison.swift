@@ -88,7 +88,7 @@ func compareNormalizations(_ settings: NormComparison.Settings, on data: DataSpl
         }
         parameterCounts[norm] = model.parameterCount
         let learningRate = settings.learningRate(batchSize: batchSize)
-        let configuration = TrainingConfiguration(epochs: settings.epochs, batchSize: batchSize, seed: settings.seed, progress: .quiet)
+        let configuration = TrainingConfiguration(epochs: settings.epochs, batchSize: batchSize, seed: settings.seed)
         let trainer = Trainer(
             model: model, loss: SoftmaxCrossEntropy(),
             optimizer: OptimizerKind.momentum.make(model.allParameters, learningRate: learningRate), configuration: configuration)

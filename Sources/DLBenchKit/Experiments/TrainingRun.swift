@@ -59,8 +59,10 @@ func train(
     let schedule = try spec.schedule.make(rate: spec.effectiveLearningRate, totalSteps: stepsPerEpoch * spec.epochs, stepsPerEpoch: stepsPerEpoch)
     let configuration = TrainingConfiguration(
         epochs: spec.epochs, batchSize: spec.batchSize, seed: spec.seed, augmentation: spec.augmentation,
-        checkpointDirectory: checkpointDirectory, progress: progress)
-    let trainer = Trainer(model: model, loss: SoftmaxCrossEntropy(), optimizer: optimizer, schedule: schedule, configuration: configuration)
+        checkpointDirectory: checkpointDirectory)
+    let trainer = Trainer(
+        model: model, loss: SoftmaxCrossEntropy(), optimizer: optimizer, schedule: schedule, configuration: configuration,
+        callbacks: [TrainingProgress(mode: progress)])
     // An empty test set is the learning-rate search's (it scores on validation); `DataSplits.load` never gives one.
     let checkedSets = [("training", data.training, true), ("validation", data.validation, false)] + (data.test.count > 0 ? [("test", data.test, false)] : [])
     for (name, dataset, forTraining) in checkedSets {

@@ -102,8 +102,7 @@ public struct BatchIterator {
         require(index >= 0, "BatchIterator.startEpoch: epoch \(index) must not be negative")
         epoch = index
         position = 0
-        // SplitMix64 seeding decorrelates the streams of consecutive epochs.
-        generator = SeededGenerator(seed: seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
+        generator = epochGenerator(seed: seed, epoch: index)
         switch sampling {
         case .uniform:
             for i in order.indices { order[i] = i }

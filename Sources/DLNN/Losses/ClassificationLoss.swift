@@ -4,7 +4,7 @@
 /// averaging) and its gradient ∂value/∂logits, which has the logits' shape and already includes
 /// the 1/N: it is what `model.backward(_:)` expects. Conformers are classes that reuse one
 /// gradient workspace from call to call, so a training step allocates nothing here.
-public protocol ClassificationLoss: AnyObject {
+public protocol ClassificationLoss: TrainingLoss {
     /// The mean loss of `logits` [N, C] against `labels` (N class indices in 0..<C), and its
     /// gradient with respect to `logits`, of shape [N, C].
     func loss(_ logits: Tensor, labels: [Int]) -> (value: Float, gradient: Tensor)

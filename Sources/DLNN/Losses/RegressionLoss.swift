@@ -5,7 +5,7 @@
 /// ∂value/∂predictions, which has the predictions' shape and already includes the averaging
 /// factor: it is what `model.backward(_:)` expects. Conformers are classes that reuse one
 /// gradient workspace from call to call, so a training step allocates nothing here.
-public protocol RegressionLoss: AnyObject {
+public protocol RegressionLoss: TrainingLoss {
     /// The averaged loss of `predictions` against `targets` (same shape) and its gradient with
     /// respect to `predictions`.
     func loss(_ predictions: Tensor, targets: Tensor) -> (value: Float, gradient: Tensor)

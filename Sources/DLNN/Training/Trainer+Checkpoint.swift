@@ -44,7 +44,7 @@ extension Trainer {
             completedEpochs: completedEpochs, bestValue: best?.value, bestEpoch: best?.epoch,
             optimizer: optimizerState, history: history,
             dropoutGenerators: Dictionary(uniqueKeysWithValues: dropoutLayers().map { ($0.path, $0.layer.generator.state) }),
-            plateau: (schedule as? ReduceLearningRateOnPlateau)?.state)
+            plateau: plateau?.state)
         var metadata = [Self.stateMetadataKey: String(decoding: try Self.jsonEncoder.encode(state), as: UTF8.self)]
         if let inputNormalization {
             metadata[Self.normalizationMetadataKey] = String(decoding: try Self.jsonEncoder.encode(inputNormalization), as: UTF8.self)
@@ -96,7 +96,7 @@ extension Trainer {
         for (path, layer) in dropoutLayers() {
             if let words = state.dropoutGenerators[path] { layer.generator = SeededGenerator(state: words) }
         }
-        if let plateau = schedule as? ReduceLearningRateOnPlateau, let saved = state.plateau {
+        if let plateau, let saved = state.plateau {
             plateau.state = saved
         }
         completedEpochs = state.completedEpochs

@@ -8,6 +8,10 @@ public enum TrainingSetupError: Error, Equatable, Sendable, CustomStringConverti
     case outputs(shape: TensorShape, classCount: Int)
     /// The input normalization's statistics are for images of another size.
     case normalization(String)
+    /// The model's output is not [N] + the shape of the data set's target values.
+    case valueOutputs(shape: [Int], targetShape: [Int])
+    /// The loss takes labels and the data set has target values, or the other way round.
+    case targets(lossTakesLabels: Bool)
 
     public var description: String {
         switch self {
@@ -19,6 +23,12 @@ public enum TrainingSetupError: Error, Equatable, Sendable, CustomStringConverti
             "the model's output \(describe(shape)) does not give a logit for each of the \(classCount) classes (expected [N, \(classCount)])"
         case .normalization(let problem):
             "the input normalization does not fit these images: \(problem)"
+        case .valueOutputs(let shape, let targetShape):
+            "the model's output \(describe(shape)) does not have the shape of the targets (expected [N] + \(describe(targetShape)))"
+        case .targets(let lossTakesLabels):
+            lossTakesLabels
+                ? "the loss takes class labels but the data set has target values"
+                : "the loss takes target values but the data set has class labels"
         }
     }
 }
@@ -26,19 +36,21 @@ public enum TrainingSetupError: Error, Equatable, Sendable, CustomStringConverti
 extension Trainer {
     /// Checks, by shape inference alone, that the model takes the batches `dataset` gives
     /// (every full batch and the last, shorter one) in training or evaluation mode, and that its
-    /// output has a logit for every class of the data set. `fit` runs it on its data sets first;
+    /// output has a logit for every class of the data set (or the shape of its target values) and
+    /// that the loss takes the data set's kind of targets. `fit` runs it on its data sets first;
     /// call it on a test set before training to learn of a mismatch early.
-    public func validate(_ dataset: ImageDataset, forTraining: Bool) throws(TrainingSetupError) {
+    public func validate(_ dataset: some Dataset, forTraining: Bool) throws(TrainingSetupError) {
+        guard loss.takesLabels == dataset.targetKind.holdsLabels else { throw .targets(lossTakesLabels: loss.takesLabels) }
         try model.validate(
             dataset, batchSize: forTraining ? configuration.batchSize : configuration.evaluationBatchSize, training: forTraining)
     }
 }
 
 extension Layer {
-    /// The check of `Trainer.validate(_:forTraining:)` for batches of at most `batchSize` images,
-    /// in training or evaluation mode (restored afterwards); returns the model's logits per image.
+    /// The check of `Trainer.validate(_:forTraining:)` for batches of at most `batchSize` samples,
+    /// in training or evaluation mode (restored afterwards); returns the model's outputs per sample.
     @discardableResult
-    func validate(_ dataset: ImageDataset, batchSize: Int, training: Bool) throws(TrainingSetupError) -> Int {
+    func validate(_ dataset: some Dataset, batchSize: Int, training: Bool) throws(TrainingSetupError) -> Int {
         guard dataset.count > 0 else { throw .emptyDataset }
         var batchSizes = [Swift.min(batchSize, dataset.count)]
         if dataset.count > batchSize, dataset.count % batchSize != 0 { batchSizes.append(dataset.count % batchSize) }
@@ -49,14 +61,19 @@ extension Layer {
         for batch in batchSizes {
             let output: TensorShape
             do {
-                output = try outputShape(for: [batch] + dataset.imageShape)
+                output = try outputShape(for: [batch] + dataset.sampleShape)
             } catch {
                 throw .shape(error)
             }
-            guard output.count == 2, output[0] == batch, output[1] >= dataset.classCount else {
-                throw .outputs(shape: output, classCount: dataset.classCount)
+            switch dataset.targetKind {
+            case .labels(let classCount):
+                guard output.count == 2, output[0] == batch, output[1] >= classCount else {
+                    throw .outputs(shape: output, classCount: classCount)
+                }
+            case .values(let shape):
+                guard output == [batch] + shape else { throw .valueOutputs(shape: output, targetShape: shape) }
             }
-            outputs = output[1]
+            outputs = Tensor.elementCount(of: Array(output.dropFirst()))
         }
         return outputs
     }

@@ -1,4 +1,3 @@
-import DLReport
 import Foundation
 
 /// The settings of a `Trainer` run that are not the model, loss, optimizer or schedule.
@@ -17,12 +16,12 @@ public struct TrainingConfiguration {
     public var gradientClipping: GradientClipping?
     /// A max-norm constraint applied to the weights after every update.
     public var maxNorm: MaxNormConstraint?
-    /// Stops when the validation metric has not improved for a while, and restores the best weights.
+    /// Stops when the validation metric has not improved for a while, and restores the best weights
+    /// (the trainer installs an `EarlyStoppingCallback`); its metric is also the one `Trainer.best` tracks.
     public var earlyStopping: EarlyStopping?
-    /// Where the best and the last checkpoints are written after each epoch; nil writes none.
+    /// Where the best and the last checkpoints are written after each epoch (the trainer installs a
+    /// `CheckpointCallback`); nil writes none.
     public var checkpointDirectory: URL?
-    /// Progress display on stderr: a single updating line on a terminal, periodic lines otherwise.
-    public var progress: ProgressReporter.Mode
     /// Samples per forward pass when evaluating. Larger batches than in training are fine (no
     /// gradients), but every layer keeps its output buffer at this size after the first
     /// evaluation: at the default 256, LeNet-5 keeps 16 MB of activations (at 1000 it kept 60 MB,
@@ -41,7 +40,6 @@ public struct TrainingConfiguration {
         maxNorm: MaxNormConstraint? = nil,
         earlyStopping: EarlyStopping? = nil,
         checkpointDirectory: URL? = nil,
-        progress: ProgressReporter.Mode = .automatic,
         evaluationBatchSize: Int = 256,
         stopsOnNonFiniteValues: Bool = true
     ) {
@@ -56,7 +54,6 @@ public struct TrainingConfiguration {
         self.maxNorm = maxNorm
         self.earlyStopping = earlyStopping
         self.checkpointDirectory = checkpointDirectory
-        self.progress = progress
         self.evaluationBatchSize = evaluationBatchSize
         self.stopsOnNonFiniteValues = stopsOnNonFiniteValues
     }
@@ -89,6 +86,17 @@ public struct EarlyStopping: Equatable, Sendable {
         self.patience = patience
         self.minimumImprovement = minimumImprovement
         self.restoresBestWeights = restoresBestWeights
+    }
+
+    /// The best (value, epoch) after `record`: `record`'s metric when it improves on `best`, else `best`.
+    func best(updating best: (value: Double, epoch: Int)?, with record: TrainingHistory.Epoch) -> (value: Double, epoch: Int)? {
+        let value: Double?
+        switch metric {
+        case .validationAccuracy: value = record.validationAccuracy
+        case .validationLoss: value = record.validationLoss
+        }
+        guard let value, improves(value, on: best?.value) else { return best }
+        return (value, record.epoch)
     }
 
     /// Whether `candidate` improves on `best` by more than `minimumImprovement`.

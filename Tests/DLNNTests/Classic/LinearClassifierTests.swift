@@ -21,7 +21,7 @@ private func separableImages(count: Int, seed: UInt64) -> ImageDataset {
         let loss: any ClassificationLoss = lossKind == 0 ? SoftmaxCrossEntropy() : MulticlassHinge()
         let trainer = Trainer(
             model: classifier.model, loss: loss, optimizer: SGD(classifier.model.allParameters, learningRate: 0.1),
-            configuration: TrainingConfiguration(epochs: 20, batchSize: 8, seed: 4, weightPenalty: L2Penalty(strength: 1e-3), progress: .quiet))
+            configuration: TrainingConfiguration(epochs: 20, batchSize: 8, seed: 4, weightPenalty: L2Penalty(strength: 1e-3)))
         try trainer.fit(training: training, validation: nil, normalization: .unitRange)
         #expect(trainer.evaluate(test, normalization: .unitRange).accuracy == 1)
 

@@ -15,7 +15,7 @@ struct CompressFineTuneTests {
             let trainer = Trainer(
                 model: model, loss: SoftmaxCrossEntropy(),
                 optimizer: SGD(model.allParameters, learningRate: learningRate, momentum: 0.9),
-                configuration: TrainingConfiguration(epochs: epochs, batchSize: 32, seed: 5, progress: .quiet))
+                configuration: TrainingConfiguration(epochs: epochs, batchSize: 32, seed: 5))
             try trainer.fit(training: training, validation: nil, normalization: normalization)
             return trainer.evaluate(testing, normalization: normalization).accuracy
         }

@@ -23,7 +23,7 @@ import Testing
     ) -> Trainer {
         Trainer(
             model: model, loss: SoftmaxCrossEntropy(), optimizer: optimizer?(model) ?? Adam(model.allParameters),
-            configuration: TrainingConfiguration(epochs: epochs, batchSize: batchSize, seed: 3, checkpointDirectory: checkpoints, progress: .quiet))
+            configuration: TrainingConfiguration(epochs: epochs, batchSize: batchSize, seed: 3, checkpointDirectory: checkpoints))
     }
 
     private static func weights(of model: any Layer) -> [Tensor] {

@@ -41,7 +41,7 @@ private struct EpochwiseRate: LearningRateSchedule {
                 model: model, loss: SoftmaxCrossEntropy(), optimizer: Adam(model.allParameters),
                 schedule: CosineAnnealing(initialRate: 1e-3, totalSteps: 30),
                 configuration: TrainingConfiguration(epochs: epochs, batchSize: 32, seed: 9, augmentation: Augmentation(maxTranslation: 1),
-                                                     checkpointDirectory: checkpoints, progress: .quiet))
+                                                     checkpointDirectory: checkpoints))
         }
         let uninterrupted = makeTrainer(epochs: 3, checkpoints: nil)
         try uninterrupted.fit(training: data.training, validation: data.validation, normalization: data.normalization)
@@ -70,7 +70,7 @@ private struct EpochwiseRate: LearningRateSchedule {
             schedule: EpochwiseRate(stepsPerEpoch: 10, first: 0.1, later: 20),
             configuration: TrainingConfiguration(
                 epochs: 10, batchSize: 32, gradientClipping: .globalNorm(1), earlyStopping: EarlyStopping(metric: .validationAccuracy, patience: 2),
-                checkpointDirectory: directory, progress: .quiet))
+                checkpointDirectory: directory))
         let history = try trainer.fit(training: data.training, validation: data.validation, normalization: data.normalization)
 
         #expect(trainer.best?.epoch == 1)
@@ -91,7 +91,7 @@ private struct EpochwiseRate: LearningRateSchedule {
         let model = smallModel(seed: 5)
         let trainer = Trainer(
             model: model, loss: SoftmaxCrossEntropy(), optimizer: SGD(model.allParameters, learningRate: .infinity),
-            configuration: TrainingConfiguration(epochs: 2, batchSize: 32, progress: .quiet))
+            configuration: TrainingConfiguration(epochs: 2, batchSize: 32))
         #expect(throws: NonFiniteValueError.self) {
             try trainer.fit(training: data.training, validation: nil, normalization: data.normalization)
         }
@@ -106,7 +106,7 @@ private struct EpochwiseRate: LearningRateSchedule {
         let model = try Models.lenet5(seed: 1)
         let trainer = Trainer(
             model: model, loss: SoftmaxCrossEntropy(), optimizer: SGD(model.allParameters, learningRate: 0.05),
-            configuration: TrainingConfiguration(epochs: 8, batchSize: 32, seed: 2, progress: .quiet))
+            configuration: TrainingConfiguration(epochs: 8, batchSize: 32, seed: 2))
         try trainer.fit(training: training, validation: nil, normalization: normalization)
         let accuracy = trainer.evaluate(heldOut, normalization: normalization).accuracy
         #expect(accuracy > 0.90, "LeNet-5 held-out accuracy \(accuracy)")

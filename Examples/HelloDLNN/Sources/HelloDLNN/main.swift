@@ -10,9 +10,15 @@ let model = try Models.lenet5(seed: 1)
 print(try model.summary(inputShape: [1, 1, 28, 28]))
 
 let optimizer = SGD(model.allParameters, learningRate: 0.01, momentum: 0.9)
+/// Prints one line per epoch (DLNN itself prints nothing; hooks are listed in `TrainingCallback`).
+final class PrintEpochs: TrainingCallback {
+    func endOfEpoch(_ context: TrainingContext, record: TrainingHistory.Epoch) {
+        print("epoch \(record.epoch): loss \(record.trainingLoss), validation accuracy \(record.validationAccuracy ?? .nan)")
+    }
+}
 let trainer = Trainer(
     model: model, loss: SoftmaxCrossEntropy(), optimizer: optimizer,
-    configuration: TrainingConfiguration(epochs: 3, batchSize: 64))
+    configuration: TrainingConfiguration(epochs: 3, batchSize: 64), callbacks: [PrintEpochs()])
 try trainer.fit(training: split.training, validation: split.validation, normalization: normalization)
 
 let test = trainer.evaluate(mnist.test, normalization: normalization)
