@@ -10,7 +10,7 @@ public protocol Dataset {
     /// The number of samples N.
     var count: Int { get }
     /// The shape of one input sample (without the batch axis).
-    var sampleShape: [Int] { get }
+    var sampleShape: TensorShape { get }
     /// The kind and shape of the targets.
     var targetKind: TargetKind { get }
     /// Mini-batches of at most `size` samples; each epoch's order is a function of `seed` and the
@@ -50,7 +50,7 @@ func epochGenerator(seed: UInt64, epoch: Int) -> SeededGenerator {
 }
 
 extension ImageDataset: Dataset {
-    public var sampleShape: [Int] { imageShape }
+    public var sampleShape: TensorShape { imageShape }
     public var targetKind: TargetKind { .labels(classCount: classCount) }
 
     /// Unit-range (b / 255), unaugmented batches; see `BatchIterator` for normalization and augmentation.

@@ -32,12 +32,12 @@ public struct FeatureDataset: Dataset, Sendable {
     }
 
     public var count: Int { features.shape[0] }
-    public var sampleShape: [Int] { [features.shape[1]] }
+    public var sampleShape: TensorShape { [features.shape[1]] }
 
     public var targetKind: TargetKind {
         switch targets {
         case .labels: .labels(classCount: classCount)
-        case .values(let values): .values(shape: Array(values.shape.dropFirst()))
+        case .values(let values): .values(shape: values.shape.droppingFirst)
         }
     }
 

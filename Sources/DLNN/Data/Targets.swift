@@ -20,7 +20,7 @@ public enum TargetKind: Equatable, Sendable {
     /// Class indices in `0..<classCount`; the model outputs [N, C] with C ≥ `classCount`.
     case labels(classCount: Int)
     /// Values of `shape` per sample; the model outputs [N] + `shape`.
-    case values(shape: [Int])
+    case values(shape: TensorShape)
 
     /// Whether the targets are class labels.
     public var holdsLabels: Bool {

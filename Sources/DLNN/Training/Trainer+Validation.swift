@@ -9,7 +9,7 @@ public enum TrainingSetupError: Error, Equatable, Sendable, CustomStringConverti
     /// The input normalization's statistics are for images of another size.
     case normalization(String)
     /// The model's output is not [N] + the shape of the data set's target values.
-    case valueOutputs(shape: [Int], targetShape: [Int])
+    case valueOutputs(shape: TensorShape, targetShape: TensorShape)
     /// The loss takes labels and the data set has target values, or the other way round.
     case targets(lossTakesLabels: Bool)
 
@@ -73,7 +73,7 @@ extension Layer {
             case .values(let shape):
                 guard output == [batch] + shape else { throw .valueOutputs(shape: output, targetShape: shape) }
             }
-            outputs = Tensor.elementCount(of: Array(output.dropFirst()))
+            outputs = output.droppingFirst.elementCount
         }
         return outputs
     }
