@@ -124,7 +124,7 @@ func accuracyWithBatchStatistics(of model: any Layer, on dataset: ImageDataset, 
     let saved = buffers.map(\.value)
     model.setTraining(true)
     defer {
-        for (buffer, value) in zip(buffers, saved) { buffer.value.assign(value) }
+        for (buffer, value) in zip(buffers, saved) { buffer.value = value }
         model.setTraining(false)
     }
     var batches = BatchIterator(dataset: dataset, batchSize: batchSize, shuffle: false, normalization: normalization)

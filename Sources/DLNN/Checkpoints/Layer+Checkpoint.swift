@@ -51,7 +51,7 @@ extension Layer {
 
         return {
             for (path, parameter) in targets {
-                parameter.value.assign(header.tensor(header.entries[path]!, in: data))
+                parameter.value = header.tensor(header.entries[path]!, in: data)
             }
         }
     }

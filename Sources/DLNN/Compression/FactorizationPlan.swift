@@ -21,9 +21,9 @@ struct FactorizationPlan {
             var generator = SeededGenerator(seed: 0)
             let first = Dense(inputSize: input, outputSize: k, bias: false, weightInitializer: .zeros, generator: &generator)
             let second = Dense(inputSize: k, outputSize: output, bias: dense.bias != nil, weightInitializer: .zeros, generator: &generator)
-            first.weight.value.assign(right)
-            second.weight.value.assign(left)
-            if let bias = dense.bias { second.bias!.value.assign(bias.value) }
+            first.weight.value = right
+            second.weight.value = left
+            if let bias = dense.bias { second.bias!.value = bias.value }
             return LowRankLayer(first: first, second: second, rank: k, originalSummary: dense.summaryName)
         }
     }
@@ -46,9 +46,9 @@ struct FactorizationPlan {
                 dilation: dilation, bias: bias, weightInitializer: .zeros, generator: &generator)
         }
         func finish(_ first: Conv2D, _ second: Conv2D, firstWeight: Tensor, secondWeight: Tensor) -> LowRankLayer {
-            first.weight.value.assign(firstWeight)
-            second.weight.value.assign(secondWeight)
-            if let bias = conv.bias { second.bias!.value.assign(bias.value) }
+            first.weight.value = firstWeight
+            second.weight.value = secondWeight
+            if let bias = conv.bias { second.bias!.value = bias.value }
             return LowRankLayer(first: first, second: second, rank: first.outputChannels, originalSummary: conv.summaryName)
         }
         switch scheme {

@@ -280,7 +280,7 @@ public final class Conv2D: Layer {
                     let dy = dy.baseAddress!, x = x.baseAddress!
                     if weight.isTrainable {
                         // ∂L/∂W_g [Cout/G, Cin/G] += Σₙ dy_{n,g} [Cout/G, H·W] · x_{n,g}ᵀ [H·W, Cin/G].
-                        weight.gradient.withUnsafeMutableBufferPointer { dw in
+                        weight.withUnsafeMutableGradient { dw in
                             for n in 0..<batch {
                                 BLAS.gemmBatched(
                                     transposeA: false, transposeB: true, m: groupOutputs, n: groupPatch, k: plane,
@@ -338,7 +338,7 @@ public final class Conv2D: Layer {
                     if weight.isTrainable {
                         // ∂L/∂W_g [Cout/G, Cin/G·kh·kw] += G_g [Cout/G, n·Ho·Wo] · X_gᵀ.
                         columns.withUnsafeBufferPointer { X in
-                            weight.gradient.withUnsafeMutableBufferPointer { dw in
+                            weight.withUnsafeMutableGradient { dw in
                                 BLAS.gemmBatched(
                                     transposeA: false, transposeB: true, m: groupOutputs, n: groupPatch, k: columnCount,
                                     a: G, lda: columnCount, strideA: groupOutputs * columnCount,
@@ -410,7 +410,7 @@ public final class Conv2D: Layer {
     /// ∂L/∂b[o] += Σ_{n,p} dy[n, o, p].
     private func accumulateBiasGradient(_ bias: Parameter, from outputGradient: Tensor, batch: Int, plane: Int) {
         outputGradient.withUnsafeBufferPointer { dy in
-            bias.gradient.withUnsafeMutableBufferPointer { db in
+            bias.withUnsafeMutableGradient { db in
                 for n in 0..<batch {
                     for o in 0..<outputChannels {
                         db[o] += vectorSum(dy.baseAddress! + (n * outputChannels + o) * plane, count: plane)

@@ -98,12 +98,22 @@ public final class Dense: Layer {
         require(
             outputGradient.shape.count == 2 && outputGradient.shape[0] == rows && outputGradient.shape[1] == outputSize,
             "\(summaryName).backward: output gradient \(describe(outputGradient.shape)): expected [\(rows), \(outputSize)]")
-        if weight.isTrainable {
-            gemm(outputGradient, input, into: &weight.gradient, transposeA: true, beta: 1)
+        if weight.isTrainable && rows > 0 {
+            // ∂L/∂W [out, in] += gᵀ [out, N] · x [N, in], written straight into the parameter's gradient.
+            outputGradient.withUnsafeBufferPointer { g in
+                input.withUnsafeBufferPointer { x in
+                    weight.withUnsafeMutableGradient { dw in
+                        BLAS.gemm(
+                            transposeA: true, transposeB: false, m: outputSize, n: inputSize, k: rows,
+                            a: g.baseAddress!, lda: outputSize, b: x.baseAddress!, ldb: inputSize,
+                            beta: 1, c: dw.baseAddress!, ldc: inputSize)
+                    }
+                }
+            }
         }
         if let bias, bias.isTrainable {
             outputGradient.withUnsafeBufferPointer { g in
-                bias.gradient.withUnsafeMutableBufferPointer { db in
+                bias.withUnsafeMutableGradient { db in
                     for n in 0..<rows {
                         BLAS.axpy(count: outputSize, alpha: 1, x: g.baseAddress! + n * outputSize, y: db.baseAddress!)
                     }

@@ -213,7 +213,7 @@ final class NormalizationKernel {
 
     /// Adds per-channel `sums` into `parameter`'s gradient, if there is a parameter.
     private func accumulate(_ sums: UnsafeMutablePointer<Double>, into parameter: Parameter?) {
-        parameter?.gradient.withUnsafeMutableBufferPointer { gradient in
+        parameter?.withUnsafeMutableGradient { gradient in
             for c in gradient.indices { gradient[c] += Float(sums[c]) }
         }
     }

@@ -38,8 +38,8 @@ struct RunningStatistics {
         let m = Double(layout.elementsPerGroup)
         let groupsPerChannel = Double(layout.groupCount / layout.channels)
         let newWeight = Double(1 - momentum) / groupsPerChannel
-        mean.value.withUnsafeMutableBufferPointer { runningMean in
-            variance.value.withUnsafeMutableBufferPointer { runningVariance in
+        mean.withUnsafeMutableValue { runningMean in
+            variance.withUnsafeMutableValue { runningVariance in
                 for c in 0..<layout.channels {
                     runningMean[c] *= momentum
                     runningVariance[c] *= momentum

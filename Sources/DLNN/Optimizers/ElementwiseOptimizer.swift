@@ -1,14 +1,18 @@
 /// The machinery every optimizer of this library shares; a subclass supplies only its update rule.
 ///
-/// It walks the parameter groups, skips frozen parameters, computes each group's rate
-/// η·`learningRateScale`, folds coupled weight decay into the gradient the rule sees
-/// (g ← g + λ·θ), keeps per-parameter state and saves and restores it.
+/// It packs its parameters into one ``ParameterBuffer`` (group order), skips frozen parameters,
+/// computes each group's rate η·`learningRateScale`, folds coupled weight decay into the gradient
+/// the rule sees (g ← g + λ·θ), keeps per-parameter state and saves and restores it.
 ///
 /// State is created the first time a parameter is updated: its update count t (Adam's bias
 /// corrections use it, so a parameter unfrozen late starts its corrections at t = 1, as in
 /// PyTorch) and zero-initialized *slots*, tensors of the parameter's shape named like
-/// PyTorch's (`exp_avg`, `momentum_buffer`). A parameter's slots live in one contiguous block,
-/// so each update is a single pass over contiguous memory and allocates nothing after the first step.
+/// PyTorch's (`exp_avg`, `momentum_buffer`). Slot k of every parameter lives in one array laid out
+/// like the parameter buffer, so consecutive trainable parameters of one group with the same t are
+/// updated by **one call of the rule over their joined range**: a whole model in one pass over
+/// contiguous memory, allocating nothing after the first step. The result is bit for bit that of
+/// one call per parameter (the rules are element-wise); rules that keep per-parameter sums or
+/// scalars (Nadam, SWATS) set `updatesRunsOfParameters` to false and get one call per parameter.
 ///
 /// Only the library's optimizers subclass it (its initializer and the rule hook are internal).
 public class ElementwiseOptimizer: Optimizer {
@@ -28,21 +32,24 @@ public class ElementwiseOptimizer: Optimizer {
 
     public private(set) var stepCount = 0
 
+    /// The buffer holding every parameter of the groups, in group order: what a gradient allreduce sends.
+    public private(set) var parameterBuffer: ParameterBuffer
+
     /// The names of the per-parameter tensors, in the order of the slots passed to the rule.
     let slotNames: [String]
     /// Whether `weightDecay` is applied by the rule itself (AdamW) instead of folded into the gradient.
     let appliesDecoupledWeightDecay: Bool
+    /// Whether one call of the rule may update several parameters (false for rules with per-parameter state beyond slots).
+    var updatesRunsOfParameters: Bool { true }
     /// Every parameter in group order; a parameter's position here is its index in state keys.
     private let parameters: [Parameter]
     private let groupIndexOfParameter: [Int]
-    private var parameterStates: [ParameterState?]
-
-    private struct ParameterState {
-        /// The number of updates this parameter has had.
-        var step: Int
-        /// All slots, one after another: `[slotNames.count × parameter.count]`.
-        var slots: Tensor
-    }
+    /// Where each parameter starts in the buffer and in each slot; `parameters.count + 1` entries.
+    private let offsets: [Int]
+    /// t of each parameter: its number of updates, 0 before the first (no state yet).
+    private var updateCounts: [Int]
+    /// Slot k of parameter i at `k·total + offsets[i]`: `[slotNames.count × total]`.
+    private var slots: Tensor
 
     init(
         groups: [ParameterGroup], learningRate: Float, slotNames: [String],
@@ -50,19 +57,26 @@ public class ElementwiseOptimizer: Optimizer {
     ) {
         self.learningRate = learningRate
         self.parameterGroups = groups
-        self.slotNames = slotNames
-        self.appliesDecoupledWeightDecay = appliesDecoupledWeightDecay
-        parameters = groups.flatMap(\.parameters)
-        groupIndexOfParameter = groups.indices.flatMap { index in Array(repeating: index, count: groups[index].parameters.count) }
-        parameterStates = Array(repeating: nil, count: parameters.count)
-        require(learningRate >= 0, "\(optimizerName): learning rate \(learningRate) must be non-negative")
+        let parameters = groups.flatMap(\.parameters)
+        let name = String(describing: Self.self)
+        require(learningRate >= 0, "\(name): learning rate \(learningRate) must be non-negative")
         require(
             !parameters.isEmpty,
-            "\(optimizerName): no parameters to optimize; pass model.allParameters (a container's `parameters` are its own, usually none)")
+            "\(name): no parameters to optimize; pass model.allParameters (a container's `parameters` are its own, usually none)")
         require(
             Set(parameters.map(ObjectIdentifier.init)).count == parameters.count,
-            "\(optimizerName): a parameter appears twice in the parameter groups"
+            "\(name): a parameter appears twice in the parameter groups"
         )
+        self.slotNames = slotNames
+        self.appliesDecoupledWeightDecay = appliesDecoupledWeightDecay
+        self.parameters = parameters
+        groupIndexOfParameter = groups.indices.flatMap { index in Array(repeating: index, count: groups[index].parameters.count) }
+        var offsets = [0]
+        for parameter in parameters { offsets.append(offsets.last! + parameter.count) }
+        self.offsets = offsets
+        updateCounts = Array(repeating: 0, count: parameters.count)
+        slots = Tensor.zeros([slotNames.count * offsets.last!])
+        parameterBuffer = ParameterBuffer.pack(parameters)
     }
 
     /// The type's name, for messages.
@@ -70,38 +84,52 @@ public class ElementwiseOptimizer: Optimizer {
 
     public func step() {
         stepCount += 1
-        for index in parameters.indices where parameters[index].isTrainable && parameters[index].count > 0 {
-            let parameter = parameters[index]
-            let group = parameterGroups[groupIndexOfParameter[index]]
-            require(
-                parameter.gradient.count == parameter.count,
-                "\(optimizerName): parameter \(index) (\(parameter.name)) has shape \(describe(parameter.value.shape)) but its gradient has shape \(describe(parameter.gradient.shape))"
-            )
-            var state = parameterStates[index]
-                ?? ParameterState(step: 0, slots: Tensor.zeros([slotNames.count * parameter.count]))
-            // Leave `state` the only owner of its storage, so writing to it does not copy.
-            parameterStates[index] = nil
-            state.step += 1
-            let context = ParameterUpdate(
-                index: index, count: parameter.count, step: state.step,
-                learningRate: learningRate * group.learningRateScale, weightDecay: group.weightDecay
-            )
-            let coupledDecay = appliesDecoupledWeightDecay ? 0 : group.weightDecay
-            parameter.gradient.withUnsafeBufferPointer { gradient in
-                parameter.value.withUnsafeMutableBufferPointer { value in
-                    state.slots.withUnsafeMutableBufferPointer { slots in
+        // Another optimizer may have packed some of these parameters since; bring them back.
+        if ParameterBuffer.filledBuffer(of: parameters) !== parameterBuffer { parameterBuffer = ParameterBuffer.pack(parameters) }
+        let total = offsets.last!
+        parameterBuffer.gradients.withUnsafeBufferPointer { gradients in
+            parameterBuffer.withUnsafeMutableValues { values in
+                slots.withUnsafeMutableBufferPointer { slotElements in
+                    var first = 0
+                    while first < parameters.count {
+                        guard parameters[first].isTrainable, parameters[first].count > 0 else {
+                            first += 1
+                            continue
+                        }
+                        let end = endOfRun(from: first)
+                        for index in first..<end { updateCounts[index] += 1 }
+                        let group = parameterGroups[groupIndexOfParameter[first]]
+                        let (offset, count) = (offsets[first], offsets[end] - offsets[first])
+                        let context = ParameterUpdate(
+                            index: first, count: count, step: updateCounts[first],
+                            learningRate: learningRate * group.learningRateScale, weightDecay: group.weightDecay
+                        )
                         update(
-                            value.baseAddress!,
-                            gradient: Gradient(raw: gradient.baseAddress!, count: context.count, weightDecay: coupledDecay),
-                            slots: Slots(base: slots.baseAddress, count: context.count),
+                            values.baseAddress! + offset,
+                            gradient: Gradient(
+                                raw: gradients.baseAddress! + offset, count: count,
+                                weightDecay: appliesDecoupledWeightDecay ? 0 : group.weightDecay),
+                            slots: Slots(base: slotElements.baseAddress.map { $0 + offset }, stride: total),
                             context: context
                         )
+                        first = end
                     }
                 }
             }
-            parameterStates[index] = state
         }
         didUpdateAllParameters()
+    }
+
+    /// The end of the run of parameters from `first` that one call of the rule updates: the next
+    /// ones while they are trainable, non-empty, of the same group and at the same t.
+    private func endOfRun(from first: Int) -> Int {
+        var end = first + 1
+        guard updatesRunsOfParameters else { return end }
+        while end < parameters.count, parameters[end].isTrainable, parameters[end].count > 0,
+            groupIndexOfParameter[end] == groupIndexOfParameter[first], updateCounts[end] == updateCounts[first] {
+            end += 1
+        }
+        return end
     }
 
     /// Applies the rule to one parameter: θ[0..<context.count] in place, from `gradient`, with `slots`.
@@ -118,15 +146,12 @@ public class ElementwiseOptimizer: Optimizer {
 
     public func state() -> OptimizerState {
         var result = OptimizerState(stepCount: stepCount, scalars: ["learning_rate": Double(learningRate)])
-        for (index, state) in parameterStates.enumerated() {
-            guard let state else { continue }
-            let parameter = parameters[index]
-            result.scalars["\(index).step"] = Double(state.step)
+        let total = offsets.last!
+        for (index, parameter) in parameters.enumerated() where updateCounts[index] > 0 {
+            result.scalars["\(index).step"] = Double(updateCounts[index])
             for (slot, name) in slotNames.enumerated() {
-                let range = (slot * parameter.count)..<((slot + 1) * parameter.count)
-                result.tensors["\(index).\(name)"] = Tensor(
-                    shape: parameter.value.shape, scalars: Array(state.slots.scalars[range])
-                )
+                let start = slot * total + offsets[index]
+                result.tensors["\(index).\(name)"] = slots.slice(batch: start..<(start + parameter.count)).reshaped(parameter.shape)
             }
         }
         saveScalars(into: &result.scalars)
@@ -135,7 +160,9 @@ public class ElementwiseOptimizer: Optimizer {
 
     public func load(_ state: OptimizerState) throws(OptimizerStateError) {
         guard state.stepCount >= 0 else { throw .invalidScalar(key: "step_count", value: Double(state.stepCount)) }
-        var restored = [ParameterState?](repeating: nil, count: parameters.count)
+        var restoredCounts = [Int](repeating: 0, count: parameters.count)
+        var restoredSlots = Tensor.zeros(slots.shape)
+        let total = offsets.last!
         var knownTensors = Set<String>()
         var knownScalars: Set<String> = ["learning_rate"]
         guard let rate = state.scalars["learning_rate"] else { throw .missingScalar(key: "learning_rate") }
@@ -151,19 +178,19 @@ public class ElementwiseOptimizer: Optimizer {
                 throw .invalidScalar(key: stepKey, value: step)
             }
             knownScalars.insert(stepKey)
-            var slots = [Float]()
-            slots.reserveCapacity(slotNames.count * parameter.count)
-            for key in slotKeys {
+            for (slot, key) in slotKeys.enumerated() {
                 guard let tensor = state.tensors[key] else { throw .missingTensor(key: key) }
-                guard tensor.shape == parameter.value.shape else {
-                    throw .shapeMismatch(key: key, expected: parameter.value.shape, found: tensor.shape)
+                guard tensor.shape == parameter.shape else {
+                    throw .shapeMismatch(key: key, expected: parameter.shape, found: tensor.shape)
                 }
                 knownTensors.insert(key)
-                slots += tensor.scalars
+                restoredSlots.withUnsafeMutableBufferPointer(entries: (slot * total + offsets[index])..<(slot * total + offsets[index + 1])) { destination in
+                    tensor.withUnsafeBufferPointer { _ = destination.update(fromContentsOf: $0) }
+                }
             }
-            restored[index] = ParameterState(step: Int(step), slots: Tensor(slots))
+            restoredCounts[index] = Int(step)
         }
-        let hasState = restored.map { $0 != nil }
+        let hasState = restoredCounts.map { $0 > 0 }
         for key in scalarKeys(parametersWithState: hasState) {
             guard state.scalars[key] != nil else { throw .missingScalar(key: key) }
             knownScalars.insert(key)
@@ -177,11 +204,12 @@ public class ElementwiseOptimizer: Optimizer {
         try loadScalars(from: state.scalars, parametersWithState: hasState)
         stepCount = state.stepCount
         learningRate = Float(rate)
-        parameterStates = restored
+        updateCounts = restoredCounts
+        slots = restoredSlots
     }
 
     /// Which parameters have been updated, and so have state.
-    var parametersWithState: [Bool] { parameterStates.map { $0 != nil } }
+    var parametersWithState: [Bool] { updateCounts.map { $0 > 0 } }
 
     /// Adds the scalars a subclass keeps beyond step counts and slots.
     func saveScalars(into scalars: inout [String: Double]) {}
@@ -233,13 +261,13 @@ struct Gradient {
     }
 }
 
-/// A parameter's slots: slot k holds elements `k·count ..< (k+1)·count` of one block.
+/// The slots of the parameters a rule updates: slot k of element i at `base + k·stride + i`.
 struct Slots {
     let base: UnsafeMutablePointer<Float>?
-    let count: Int
+    let stride: Int
 
     @inline(__always)
-    subscript(slot: Int) -> UnsafeMutablePointer<Float> { base! + slot * count }
+    subscript(slot: Int) -> UnsafeMutablePointer<Float> { base! + slot * stride }
 }
 
 /// √x for x ≥ 0, as `x.squareRoot()`, in a form the compiler vectorizes.

@@ -60,6 +60,9 @@ public final class Nadam: ElementwiseOptimizer {
         betas.0 * (1 - 0.5 * pow(0.96, Double(step) * momentumDecay))
     }
 
+    /// One call per parameter: μ-products are kept per parameter.
+    override var updatesRunsOfParameters: Bool { false }
+
     override func update(_ theta: UnsafeMutablePointer<Float>, gradient g: Gradient, slots: Slots, context: ParameterUpdate) {
         let (beta1, oneMinusBeta1) = (Float(betas.0), Float(1 - betas.0))
         let (beta2, oneMinusBeta2) = (Float(betas.1), Float(1 - betas.1))

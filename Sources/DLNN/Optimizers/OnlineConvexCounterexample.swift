@@ -50,9 +50,9 @@ public enum OnlineConvexCounterexample {
             let g = gradient(atStep: t)
             // fₜ(x) − fₜ(−1) = g·(x + 1) for a linear fₜ.
             regret += Double(g) * (Double(x.value.scalars[0]) + 1)
-            x.gradient.withUnsafeMutableBufferPointer { $0[0] = g }
+            x.withUnsafeMutableGradient { $0[0] = g }
             optimizer.step()
-            x.value.withUnsafeMutableBufferPointer { $0[0] = min(max($0[0], -1), 1) }
+            x.withUnsafeMutableValue { $0[0] = min(max($0[0], -1), 1) }
             if t % sampleInterval == 0 { trajectory.append((step: t, x: x.value.scalars[0])) }
         }
         return Run(trajectory: trajectory, finalX: x.value.scalars[0], averageRegret: steps > 0 ? regret / Double(steps) : 0)

@@ -76,6 +76,9 @@ public final class SWATS: ElementwiseOptimizer {
         )
     }
 
+    /// One call per parameter, so that pᵀg and pᵀp are summed in the same order as ever.
+    override var updatesRunsOfParameters: Bool { false }
+
     override func update(_ theta: UnsafeMutablePointer<Float>, gradient g: Gradient, slots: Slots, context: ParameterUpdate) {
         let (beta1, oneMinusBeta1) = (Float(betas.0), Float(1 - betas.0))
         let (beta2, oneMinusBeta2) = (Float(betas.1), Float(1 - betas.1))

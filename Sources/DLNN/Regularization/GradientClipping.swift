@@ -4,22 +4,23 @@
 ///     n = √(Σₚ ‖gₚ‖₂²);   gₚ ← gₚ · c / n   when n > c
 ///
 /// Clipping by the global norm keeps the update's direction (Pascanu et al. 2013). The norm is
-/// summed in `Double`. Frozen parameters are left out. A non-finite norm leaves the gradients unchanged, for
-/// `NonFiniteCheck` to report.
+/// summed in `Double`, in order. Frozen parameters are left out. A non-finite norm leaves the
+/// gradients unchanged, for `NonFiniteCheck` to report. Parameters packed in one ``ParameterBuffer``
+/// (an optimizer's) are read and scaled in one pass over it.
 @discardableResult
 public func clipGradients(of parameters: [Parameter], byGlobalNorm maximumNorm: Float) -> Float {
     require(maximumNorm > 0, "clipGradients(byGlobalNorm:): maximumNorm \(maximumNorm) must be positive")
     var squareSum = 0.0
-    for parameter in parameters where parameter.isTrainable {
+    ParameterBuffer.forEachTrainableGradientRun(of: parameters) { gradient in
         // In Double, which neither overflows on Float inputs nor loses a NaN.
-        parameter.gradient.withUnsafeBufferPointer { gradient in
-            for g in gradient { squareSum += Double(g) * Double(g) }
-        }
+        for g in gradient { squareSum += Double(g) * Double(g) }
     }
     let norm = Float(squareSum.squareRoot())
     if norm > maximumNorm && norm.isFinite {
         let scale = maximumNorm / norm
-        for parameter in parameters where parameter.isTrainable { parameter.gradient.scale(by: scale) }
+        ParameterBuffer.forEachTrainableGradientRun(of: parameters) { gradient in
+            BLAS.scal(count: gradient.count, alpha: scale, x: gradient.baseAddress!)
+        }
     }
     return norm
 }
@@ -30,11 +31,9 @@ public func clipGradients(of parameters: [Parameter], byGlobalNorm maximumNorm: 
 /// against rare huge elements. Frozen parameters are left out; NaN stays NaN.
 public func clipGradients(of parameters: [Parameter], byValue limit: Float) {
     require(limit > 0, "clipGradients(byValue:): limit \(limit) must be positive")
-    for parameter in parameters where parameter.isTrainable {
-        parameter.gradient.withUnsafeMutableBufferPointer { gradient in
-            for i in gradient.indices where abs(gradient[i]) > limit {
-                gradient[i] = gradient[i] > 0 ? limit : -limit
-            }
+    ParameterBuffer.forEachTrainableGradientRun(of: parameters) { gradient in
+        for i in gradient.indices where abs(gradient[i]) > limit {
+            gradient[i] = gradient[i] > 0 ? limit : -limit
         }
     }
 }

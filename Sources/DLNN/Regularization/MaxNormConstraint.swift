@@ -23,7 +23,7 @@ public struct MaxNormConstraint: Sendable {
         for parameter in parameters where parameter.isTrainable && parameter.count > 0 {
             require(parameter.value.rank >= 2, "MaxNormConstraint: parameter \(parameter.name) has shape \(describe(parameter.value.shape)); expected a weight [out, …]")
             let rows = parameter.value.shape[0], rowSize = parameter.count / rows
-            parameter.value.withUnsafeMutableBufferPointer { weights in
+            parameter.withUnsafeMutableValue { weights in
                 for row in 0..<rows {
                     let start = weights.baseAddress! + row * rowSize
                     let norm = BLAS.nrm2(count: rowSize, x: start)

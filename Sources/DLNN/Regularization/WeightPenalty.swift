@@ -40,7 +40,7 @@ public struct ElasticNet: WeightPenalty, Sendable {
             )
             var absoluteSum = 0.0, squareSum = 0.0
             parameter.value.withUnsafeBufferPointer { theta in
-                parameter.gradient.withUnsafeMutableBufferPointer { gradient in
+                parameter.withUnsafeMutableGradient { gradient in
                     for i in theta.indices {
                         let w = theta[i]
                         absoluteSum += Double(abs(w))

@@ -10,7 +10,7 @@ struct WeightSnapshot {
 
     /// Writes the copied values back into `model` (the same model, or one of the same architecture).
     func restore(into model: any Layer) {
-        for (parameter, value) in zip(Self.entries(of: model), values) { parameter.value.assign(value) }
+        for (parameter, value) in zip(Self.entries(of: model), values) { parameter.value = value }
     }
 
     private static func entries(of model: any Layer) -> [Parameter] {

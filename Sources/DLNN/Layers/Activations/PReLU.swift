@@ -49,7 +49,7 @@ public final class PReLU: Layer {
     public func backward(_ outputGradient: Tensor) -> Tensor {
         let (outer, slopes, inner) = layout
         return weight.value.withUnsafeBufferPointer { a in
-            weight.gradient.withUnsafeMutableBufferPointer { da in
+            weight.withUnsafeMutableGradient { da in
                 workspace.backward(outputGradient, layer: summaryName) { x, g, dx in
                     for o in 0..<outer {
                         for c in 0..<slopes {

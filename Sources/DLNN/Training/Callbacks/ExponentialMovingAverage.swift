@@ -59,8 +59,8 @@ public final class ExponentialMovingAverage: TrainingCallback {
     /// Runs `body` with the averaged parameters in the model, then puts the trained ones back.
     public func withAveragedWeights<Result>(_ body: () throws -> Result) rethrows -> Result {
         let trained = parameters.map(\.value)
-        for (parameter, value) in zip(parameters, average) { parameter.value.assign(value) }
-        defer { for (parameter, value) in zip(parameters, trained) { parameter.value.assign(value) } }
+        for (parameter, value) in zip(parameters, average) { parameter.value = value }
+        defer { for (parameter, value) in zip(parameters, trained) { parameter.value = value } }
         return try body()
     }
 }
