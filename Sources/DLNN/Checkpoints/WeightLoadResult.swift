@@ -7,6 +7,7 @@ public struct WeightLoadResult: Equatable, Sendable {
     /// `num_batches_tracked` counters and a training checkpoint's `optimizer/…` tensors are not listed.
     public var unexpected: [String]
 
+    /// A result with the given names; empty by default, as after a load where everything matched.
     public init(missing: [String] = [], unexpected: [String] = []) {
         self.missing = missing
         self.unexpected = unexpected

@@ -16,6 +16,7 @@ public struct ModulePathError: Error, Equatable, Sendable, CustomStringConvertib
     /// What is wrong.
     public var problem: Problem
 
+    /// An error about `path`.
     public init(path: String, problem: Problem) {
         self.path = path
         self.problem = problem
