@@ -20,10 +20,12 @@ deps:
 build: deps
 	$(SWIFT) build -c release
 
-# The example first, so that the test runner's summary is the last thing printed.
+# The examples first, so that the test runner's summary is the last thing printed.
 test: deps
 	$(SWIFT) build --build-tests
-	@if [ -d Examples/HelloDLNN ]; then $(SWIFT) build --package-path Examples/HelloDLNN; fi
+	@for example in Examples/HelloDLNN Examples/TransferLearning; do \
+		if [ -d $$example ]; then $(SWIFT) build --package-path $$example || exit 1; fi; \
+	done
 	$(SWIFT) test --skip-build
 
 bench: deps

@@ -1,18 +1,6 @@
 import Testing
 @testable import DLNN
 
-/// A layer without parameters that counts its backward passes.
-private final class CountingIdentity: Layer {
-    var isTraining = true
-    var backwardCount = 0
-    func forward(_ input: Tensor) -> Tensor { input }
-    func backward(_ outputGradient: Tensor) -> Tensor {
-        backwardCount += 1
-        return outputGradient
-    }
-    func outputShape(for inputShape: TensorShape) -> TensorShape { inputShape }
-}
-
 /// A layer y = a·x with one scalar parameter a, to test containers without the real layers.
 private final class ScaleLayer: Layer {
     let scale: Parameter

@@ -8,11 +8,11 @@
 /// The original bias stays on `second`. Children are named `0` and `1`, as in a two-layer
 /// `Sequential`, so parameters read `classifier.1.0.weight` and the checkpoint loads into the
 /// equivalent PyTorch `nn.Sequential`. It trains like any layer (backward runs `second`, then `first`).
-public final class LowRankLayer: Layer {
+public final class LowRankLayer: ContainerLayer {
     /// The layer applied first: the input side of the factorization, without bias.
-    public let first: any Layer
+    public private(set) var first: any Layer
     /// The layer applied second: the output side, carrying the original bias.
-    public let second: any Layer
+    public private(set) var second: any Layer
     /// k: the number of singular triplets kept, the width between the two layers.
     public let rank: Int
     /// The replaced layer's summary, e.g. `Dense(784 → 1024)`.
@@ -31,6 +31,17 @@ public final class LowRankLayer: Layer {
     }
 
     public var children: [(name: String, layer: any Layer)] { [(name: "0", layer: first), (name: "1", layer: second)] }
+
+    /// Replaces `first` (child `0`) or `second` (child `1`); `rank` and `originalSummary` keep
+    /// describing the factorization the layer was built from.
+    public func replaceChild(named name: String, with layer: any Layer) throws(ModulePathError) {
+        switch name {
+        case "0": first = layer
+        case "1": second = layer
+        default: throw missingChild(name)
+        }
+        ModelStructure.didChange()
+    }
 
     /// `LowRank(Dense(784 → 1024), rank 64)`.
     public var summaryName: String { "LowRank(\(originalSummary), rank \(rank))" }

@@ -2,11 +2,14 @@
 ///
 /// Children are named by position (`0`, `1`, …), as in PyTorch's `nn.Sequential`, unless
 /// created with `init(named:)`.
-public final class Sequential: Layer {
-    public let layers: [any Layer]
+public final class Sequential: ContainerLayer {
+    public private(set) var layers: [any Layer]
     private let names: [String]
-    /// The first layer that has parameters: the layers in front of it need no gradient at all.
-    private let firstLayerWithParameters: Int?
+    /// Each layer's parameters and its descendants', as of `ModelStructure` generation
+    /// `parametersGeneration`: read at every training step to find the first layer with a
+    /// trainable parameter, without allocating.
+    private var layerParameters: [[Parameter]] = []
+    private var parametersGeneration = -1
     /// Training or evaluation mode, for this container and every descendant (as PyTorch's `train()`/`eval()`).
     public var isTraining = true {
         didSet { for child in children { child.layer.isTraining = isTraining } }
@@ -25,11 +28,16 @@ public final class Sequential: Layer {
         require(Set(layers.map(\.0)).count == layers.count, "Sequential: child names must be unique, got \(layers.map(\.0))")
         self.layers = layers.map(\.1)
         self.names = layers.map(\.0)
-        firstLayerWithParameters = self.layers.firstIndex { !$0.allParameters.isEmpty }
     }
 
     public var children: [(name: String, layer: any Layer)] {
         Array(zip(names, layers)).map { (name: $0.0, layer: $0.1) }
+    }
+
+    public func replaceChild(named name: String, with layer: any Layer) throws(ModulePathError) {
+        guard let index = names.firstIndex(of: name) else { throw missingChild(name) }
+        layers[index] = layer
+        ModelStructure.didChange()
     }
 
     public func forward(_ input: Tensor) -> Tensor {
@@ -44,14 +52,25 @@ public final class Sequential: Layer {
         return gradient
     }
 
-    /// Runs `backward(_:)` from the last layer down to the first layer with parameters, which
-    /// accumulates its parameter gradients without computing its input gradient; the layers in
-    /// front of it (`Flatten`, say) are not visited.
+    /// Runs `backward(_:)` from the last layer down to the first layer with a trainable parameter,
+    /// which accumulates its parameter gradients without computing its input gradient; the layers
+    /// in front of it (`Flatten`, say, or frozen features) are not visited. Which layer that is
+    /// follows `isTrainable` as it is at each call.
     public func accumulateParameterGradients(_ outputGradient: Tensor) {
-        guard let first = firstLayerWithParameters else { return }
+        guard let first = firstLayerWithTrainableParameters() else { return }
         var gradient = outputGradient
         for layer in layers[(first + 1)...].reversed() { gradient = layer.backward(gradient) }
         layers[first].accumulateParameterGradients(gradient)
+    }
+
+    /// The first layer one of whose parameters (its own or a descendant's) is trainable.
+    private func firstLayerWithTrainableParameters() -> Int? {
+        let generation = ModelStructure.generation
+        if parametersGeneration != generation {
+            layerParameters = layers.map(\.allParameters)
+            parametersGeneration = generation
+        }
+        return layerParameters.firstIndex { $0.contains { $0.isTrainable } }
     }
 
     public func outputShape(for inputShape: TensorShape) throws(ShapeError) -> TensorShape {

@@ -11,13 +11,13 @@
 /// Children are named `body`, then `shortcut` (projection only) and `activation` (if given),
 /// so parameters read `body.0.weight`, `shortcut.0.weight`. Blocks nest freely: `body` is
 /// usually a `Sequential`, and a `Sequential` of blocks makes a ResNet stage.
-public final class Residual: Layer {
+public final class Residual: ContainerLayer {
     /// F.
-    public let body: any Layer
+    public private(set) var body: any Layer
     /// S; `nil` means the identity.
-    public let shortcut: (any Layer)?
+    public private(set) var shortcut: (any Layer)?
     /// Applied to F(x) + S(x); `nil` means none.
-    public let activation: (any Layer)?
+    public private(set) var activation: (any Layer)?
     /// Training or evaluation mode, for this container and every descendant (as PyTorch's `train()`/`eval()`).
     public var isTraining = true {
         didSet { for child in children { child.layer.isTraining = isTraining } }
@@ -37,6 +37,17 @@ public final class Residual: Layer {
         [(name: "body", layer: body)]
             + (shortcut.map { [(name: "shortcut", layer: $0)] } ?? [])
             + (activation.map { [(name: "activation", layer: $0)] } ?? [])
+    }
+
+    /// Replaces `body`, or the `shortcut` or `activation` the block has (a missing one is not a child).
+    public func replaceChild(named name: String, with layer: any Layer) throws(ModulePathError) {
+        switch name {
+        case "body": body = layer
+        case "shortcut" where shortcut != nil: shortcut = layer
+        case "activation" where activation != nil: activation = layer
+        default: throw missingChild(name)
+        }
+        ModelStructure.didChange()
     }
 
     public var summaryName: String { shortcut == nil ? "Residual" : "Residual(projection)" }

@@ -19,7 +19,10 @@
 /// PyTorch's default `momentum=0.1` is `momentum: 0.9` here (ours = 1 − PyTorch's).
 ///
 /// Without running statistics (`trackRunningStatistics: false`) the batch statistics are used in
-/// evaluation too. Training needs more than one value per channel (PyTorch refuses it as well):
+/// evaluation too. **Frozen** (γ and β both `isTrainable == false`, as `Layer.freeze(_:)` leaves
+/// them), the layer behaves as in evaluation mode even in training: it normalizes with the running
+/// statistics and does not update them, the usual practice when fine-tuning (PyTorch's `bn.eval()`);
+/// without the affine step there is nothing to freeze, so set `isTraining` instead. Training needs more than one value per channel (PyTorch refuses it as well):
 /// with one value the variance is undefined.
 ///
 /// Parameters (PyTorch names): `weight` γ [C] = 1, `bias` β [C] = 0 (none when `affine` is false).
@@ -30,7 +33,8 @@ public final class BatchNorm: Layer {
     public let features: Int
     /// The weight of the old running estimate in each update (ours = 1 − PyTorch's `momentum`).
     public let momentum: Float
-    /// Training (batch statistics, running statistics updated) or evaluation (running statistics).
+    /// Training (batch statistics, running statistics updated) or evaluation (running statistics);
+    /// a frozen layer normalizes as in evaluation in both.
     public var isTraining = true
     private let kernel: NormalizationKernel
 
@@ -90,7 +94,7 @@ public final class BatchNorm: Layer {
     public func forwardFLOPs(for inputShape: TensorShape) -> Int {
         NormalizationKernel.forwardFLOPs(
             elements: Tensor.elementCount(of: requireOutputShape(for: inputShape)),
-            batchStatistics: isTraining || kernel.running == nil
+            batchStatistics: kernel.usesBatchStatistics(isTraining: isTraining)
         )
     }
 
@@ -103,7 +107,7 @@ public final class BatchNorm: Layer {
             throw ShapeError(layer: summaryName, problem: "input \(describe(shape)): expected [N, \(features)], [N, \(features), L] or [N, \(features), H, W]")
         }
         try checkInput(
-            !isTraining || layout.elementsPerGroup > 1,
+            !kernel.learnsStatistics(isTraining: isTraining) || layout.elementsPerGroup > 1,
             "input \(describe(shape)): training needs more than one value per channel, got \(layout.elementsPerGroup)")
         return layout
     }

@@ -14,9 +14,10 @@
 ///     running_mean ← momentum·running_mean + (1 − momentum)·mean_n(μ_nc)
 ///     running_var  ← momentum·running_var  + (1 − momentum)·mean_n(σ²_nc)·m/(m − 1)
 ///
-/// and evaluation mode normalizes with those (as `BatchNorm` does). `momentum` is the weight of
-/// the old estimate: 0.9 is PyTorch's `momentum=0.1`. Per-sample statistics need more than one
-/// spatial value (as in PyTorch): with one, x̂ would be 0 whatever the input.
+/// and evaluation mode normalizes with those (as `BatchNorm` does; also in training when γ and β
+/// are frozen). `momentum` is the weight of the old estimate: 0.9 is PyTorch's `momentum=0.1`.
+/// Per-sample statistics need more than one spatial value (as in PyTorch): with one, x̂ would be
+/// 0 whatever the input.
 ///
 /// Parameters: `weight` γ [C] = 1, `bias` β [C] = 0 when `affine`. Buffers: `running_mean` [C] = 0,
 /// `running_var` [C] = 1 when tracked. The backward pass is the full gradient through μ and σ².
@@ -85,7 +86,7 @@ public final class InstanceNorm: Layer {
     public func forwardFLOPs(for inputShape: TensorShape) -> Int {
         NormalizationKernel.forwardFLOPs(
             elements: Tensor.elementCount(of: requireOutputShape(for: inputShape)),
-            batchStatistics: isTraining || kernel.running == nil
+            batchStatistics: kernel.usesBatchStatistics(isTraining: isTraining)
         )
     }
 
@@ -98,7 +99,7 @@ public final class InstanceNorm: Layer {
             throw ShapeError(layer: summaryName, problem: "input \(describe(shape)): expected [N, \(channels), L] or [N, \(channels), H, W]")
         }
         try checkInput(
-            !(isTraining || kernel.running == nil) || layout.elementsPerGroup > 1,
+            !kernel.usesBatchStatistics(isTraining: isTraining) || layout.elementsPerGroup > 1,
             "input \(describe(shape)): per-sample statistics need more than one spatial value, got \(layout.elementsPerGroup)")
         return layout
     }

@@ -13,6 +13,10 @@
 ///
 /// With fixed (running) statistics the two means vanish: ∂L/∂x = d / √(σ²_c + ε).
 ///
+/// A kernel whose γ and β are both frozen (`isTrainable == false`) is being fine-tuned around:
+/// it leaves their gradients alone and, with running statistics, normalizes with them and keeps
+/// them fixed even in training mode, as PyTorch users get by putting a frozen `BatchNorm` in `eval()`.
+///
 /// The kernel keeps the input and the per-group μ and 1/√(σ² + ε) of the last forward pass
 /// (x̂ is recomputed in backward instead of stored), and reuses its output and gradient tensors.
 final class NormalizationKernel {
@@ -51,13 +55,28 @@ final class NormalizationKernel {
     /// γ and β, in that order, or none without the affine step.
     var parameters: [Parameter] { [weight, bias].compactMap { $0 } }
 
+    /// Whether γ and β exist and are both frozen; a kernel without them cannot be frozen.
+    var isFrozen: Bool {
+        guard let weight, let bias else { return false }
+        return !weight.isTrainable && !bias.isTrainable
+    }
+
+    /// Whether a forward pass in mode `isTraining` learns from its batch: normalizes with the
+    /// batch's statistics and moves the running ones. True in training mode unless frozen.
+    func learnsStatistics(isTraining: Bool) -> Bool { isTraining && !isFrozen }
+
+    /// Whether a forward pass in mode `isTraining` normalizes with the input's own statistics:
+    /// when it learns them, and always without running statistics.
+    func usesBatchStatistics(isTraining: Bool) -> Bool { learnsStatistics(isTraining: isTraining) || running == nil }
+
     /// Normalizes `input` grouped by `layout`.
     ///
-    /// Uses the statistics of `input` itself in training, or always when there are no running
-    /// statistics; otherwise the running statistics (one per channel). In training, then updates
-    /// the running statistics, so `layout` must then group values of a single channel.
+    /// Uses the statistics of `input` itself in training (unless frozen), or always when there
+    /// are no running statistics; otherwise the running statistics (one per channel). In training
+    /// (unless frozen), then updates the running statistics, so `layout` must then group values
+    /// of a single channel.
     func forward(_ input: Tensor, layout batchLayout: NormalizationLayout, isTraining: Bool) -> Tensor {
-        usedBatchStatistics = isTraining || running == nil
+        usedBatchStatistics = usesBatchStatistics(isTraining: isTraining)
         let layout = usedBatchStatistics ? batchLayout : batchLayout.acrossBatch
         self.layout = layout
         self.input = input
@@ -72,14 +91,14 @@ final class NormalizationKernel {
             loadStatistics(running)
         }
         normalize(input, layout: layout)
-        if isTraining, let running {
+        if learnsStatistics(isTraining: isTraining), let running {
             running.update(groupMean: mean.base, groupVariance: variance.base, layout: layout)
         }
         return output
     }
 
     /// ∂L/∂input for ∂L/∂output `outputGradient` of the last forward pass; adds ∂L/∂γ and ∂L/∂β
-    /// into the parameters' gradients. `layerName` prefixes the message when the shapes differ.
+    /// into the gradients of those that are trainable. `layerName` prefixes the message when the shapes differ.
     func backward(_ outputGradient: Tensor, layerName: @autoclosure () -> String) -> Tensor {
         require(
             layout != nil && outputGradient.shape == input.shape,
@@ -211,9 +230,10 @@ final class NormalizationKernel {
         }
     }
 
-    /// Adds per-channel `sums` into `parameter`'s gradient, if there is a parameter.
+    /// Adds per-channel `sums` into `parameter`'s gradient, if there is a trainable parameter.
     private func accumulate(_ sums: UnsafeMutablePointer<Double>, into parameter: Parameter?) {
-        parameter?.withUnsafeMutableGradient { gradient in
+        guard let parameter, parameter.isTrainable else { return }
+        parameter.withUnsafeMutableGradient { gradient in
             for c in gradient.indices { gradient[c] += Float(sums[c]) }
         }
     }

@@ -2,6 +2,18 @@ import Foundation
 import Testing
 @testable import DLNN
 
+/// The identity, without parameters, counting its backward passes: to see where backward stops.
+final class CountingIdentity: Layer {
+    var isTraining = true
+    var backwardCount = 0
+    func forward(_ input: Tensor) -> Tensor { input }
+    func backward(_ outputGradient: Tensor) -> Tensor {
+        backwardCount += 1
+        return outputGradient
+    }
+    func outputShape(for inputShape: TensorShape) -> TensorShape { inputShape }
+}
+
 /// y = tanh(x): a smooth, parameter-free activation for tests of containers and presets,
 /// independent of the library's own activations.
 final class TestTanh: Layer {
