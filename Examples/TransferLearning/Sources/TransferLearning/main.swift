@@ -22,7 +22,7 @@ func train(_ phase: String, _ model: Sequential, learningRate: Float, on trainin
     let trainer = Trainer(
         model: model, loss: SoftmaxCrossEntropy(),
         optimizer: SGD(model.allParameters, learningRate: learningRate, momentum: 0.9),
-        configuration: TrainingConfiguration(epochs: 1, batchSize: 32, progress: .quiet))
+        configuration: TrainingConfiguration(epochs: 1, batchSize: 32))
     let clock = ContinuousClock()
     let start = clock.now
     try trainer.fit(training: training, validation: nil, normalization: normalization)
