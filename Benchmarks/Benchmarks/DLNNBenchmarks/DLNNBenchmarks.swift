@@ -90,7 +90,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     // The peer harness's training steps: forward, softmax cross-entropy, backward, SGD with momentum.
-    for (name, model, inputShape) in [
+    for (name, model, inputShape): (String, Sequential, TensorShape) in [
         ("LeNet-5 training step, batch 64", try! Models.lenet5(), [64, 1, 28, 28]),   // 28×28 fits: cannot throw
         ("MLP 784-512-512-10 training step, batch 128", Models.mlp(sizes: [784, 512, 512, 10]), [128, 784]),
     ] {

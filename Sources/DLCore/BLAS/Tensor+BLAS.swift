@@ -127,6 +127,6 @@ private struct ProductShape {
         )
         (self.m, self.n, self.k) = (m, n, k1)
         batch = batched ? a.shape[0] : 1
-        outputShape = batched ? [batch, m, n] : [m, n]
+        outputShape = batched ? TensorShape(batch, m, n) : TensorShape(m, n)
     }
 }

@@ -54,13 +54,13 @@ extension Tensor {
 
     /// The elements as a 1-D tensor. Never copies.
     public func flattened() -> Tensor {
-        reshaped([count])
+        reshaped(TensorShape(count))
     }
 
     /// The tensor as [N, rest]: the first axis kept, the others flattened. Never copies.
     public func flattenedBatch() -> Tensor {
         require(rank >= 1, "flattenedBatch: a scalar tensor has no batch axis")
-        return reshaped([shape[0], shape[0] == 0 ? 0 : count / shape[0]])
+        return reshaped(TensorShape(shape[0], shape[0] == 0 ? 0 : count / shape[0]))
     }
 
     /// The transpose of a 2-D tensor.

@@ -33,6 +33,40 @@ public struct TensorShape: Sendable, Hashable {
         }
     }
 
+    /// The shape `[e0]`, built without an array: array literals of shapes are arrays first, which
+    /// the compiler does not always keep off the heap, so hot paths (a layer sizing its output
+    /// buffer in every step) name their extents with these initializers.
+    @inlinable
+    public init(_ e0: Int) {
+        self.init()
+        rank = 1
+        inline.0 = e0
+    }
+
+    /// The shape `[e0, e1]`, built without an array (see `init(_:)`).
+    @inlinable
+    public init(_ e0: Int, _ e1: Int) {
+        self.init()
+        rank = 2
+        (inline.0, inline.1) = (e0, e1)
+    }
+
+    /// The shape `[e0, e1, e2]`, built without an array (see `init(_:)`).
+    @inlinable
+    public init(_ e0: Int, _ e1: Int, _ e2: Int) {
+        self.init()
+        rank = 3
+        (inline.0, inline.1, inline.2) = (e0, e1, e2)
+    }
+
+    /// The shape `[e0, e1, e2, e3]`, built without an array (see `init(_:)`).
+    @inlinable
+    public init(_ e0: Int, _ e1: Int, _ e2: Int, _ e3: Int) {
+        self.init()
+        rank = 4
+        (inline.0, inline.1, inline.2, inline.3) = (e0, e1, e2, e3)
+    }
+
     /// The extents as an array (allocates; for messages and APIs that want `[Int]`).
     public var array: [Int] { Array(self) }
 
@@ -106,6 +140,8 @@ extension TensorShape: RandomAccessCollection, MutableCollection {
 }
 
 extension TensorShape: ExpressibleByArrayLiteral {
+    /// A shape written as a literal, `[64, 1, 28, 28]`. The literal is an array first; where a
+    /// shape is made in every training step, `init(_:_:)` and its siblings avoid it.
     @inlinable
     public init(arrayLiteral extents: Int...) {
         self.init(extents)

@@ -162,7 +162,7 @@ private final class Workspace {
         let imageSize = dataset.imageByteCount
         let planeSize = dataset.height * dataset.width
         if images[slot].shape[0] != samples.count {
-            images[slot].resize(to: [samples.count] + dataset.imageShape)
+            images[slot].resize(to: TensorShape(samples.count) + dataset.imageShape)
         }
         labels[slot].removeAll(keepingCapacity: true)
         for sample in samples { labels[slot].append(dataset.labels[sample]) }

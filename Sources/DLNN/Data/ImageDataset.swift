@@ -53,7 +53,7 @@ public struct ImageDataset: Sendable {
     public var count: Int { labels.count }
 
     /// The shape of one image, `[channels, height, width]`.
-    public var imageShape: TensorShape { [channels, height, width] }
+    public var imageShape: TensorShape { TensorShape(channels, height, width) }
 
     /// Bytes per image, C·H·W.
     public var imageByteCount: Int { channels * height * width }

@@ -64,7 +64,7 @@ public final class AvgPool2D: Layer {
         let g = requireValidShape { () throws(ShapeError) in try window.geometry(for: input.shape, layerName: summaryName) }
         geometry = g
         inputShape = input.shape
-        output.resize(to: [input.shape[0], input.shape[1], g.outputHeight, g.outputWidth])
+        output.resize(to: TensorShape(input.shape[0], input.shape[1], g.outputHeight, g.outputWidth))
         let (planes, inputPlane) = (input.shape[0] * input.shape[1], g.inputHeight * g.inputWidth)
         input.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { y in

@@ -175,7 +175,7 @@ public final class Conv2D: Layer {
         columnsImages = nil
         let batch = input.shape[0]
         let plane = g.outputPlaneSize
-        output.resize(to: [batch, outputChannels, g.outputHeight, g.outputWidth])
+        output.resize(to: TensorShape(batch, outputChannels, g.outputHeight, g.outputWidth))
         let (groupOutputs, groupPatch) = (outputChannels / groups, g.patchSize / groups)
         guard batch > 0 else { return output }
 
@@ -201,8 +201,8 @@ public final class Conv2D: Layer {
 
         // Sized for a full chunk (the same every step, so no allocation); a smaller last chunk
         // uses the front of each.
-        columns.resize(to: [g.patchSize, imagesPerChunk * plane])
-        outputMatrix.resize(to: [outputChannels, imagesPerChunk * plane])
+        columns.resize(to: TensorShape(g.patchSize, imagesPerChunk * plane))
+        outputMatrix.resize(to: TensorShape(outputChannels, imagesPerChunk * plane))
         for first in Swift.stride(from: 0, to: batch, by: imagesPerChunk) {
             let images = first..<min(first + imagesPerChunk, batch)
             let columnCount = images.count * plane
@@ -310,7 +310,7 @@ public final class Conv2D: Layer {
             return
         }
 
-        if computingInputGradient { columnGradient.resize(to: [g.patchSize, imagesPerChunk * plane]) }
+        if computingInputGradient { columnGradient.resize(to: TensorShape(g.patchSize, imagesPerChunk * plane)) }
         // Last chunk first: forward left its columns in the workspace, so they need no recomputing
         // (for a layer whose batch is one chunk, such as LeNet-5's second convolution, none do).
         let lastChunkStart = (batch - 1) / imagesPerChunk * imagesPerChunk

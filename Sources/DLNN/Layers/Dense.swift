@@ -61,7 +61,7 @@ public final class Dense: Layer {
     public func forward(_ input: Tensor) -> Tensor {
         requireValidShape { () throws(ShapeError) in try checkValidInput(input.shape) }
         let rows = input.shape[0]
-        output.resize(to: [rows, outputSize])
+        output.resize(to: TensorShape(rows, outputSize))
         forwardInput.keep(input)
         if let bias {
             bias.value.withUnsafeBufferPointer { b in
@@ -80,7 +80,7 @@ public final class Dense: Layer {
     /// and ∂L/∂x [N, in] = g·W.
     public func backward(_ outputGradient: Tensor) -> Tensor {
         let rows = accumulateGradients(outputGradient)
-        inputGradient.resize(to: [rows, inputSize])
+        inputGradient.resize(to: TensorShape(rows, inputSize))
         gemm(outputGradient, weight.value, into: &inputGradient)
         return inputGradient
     }

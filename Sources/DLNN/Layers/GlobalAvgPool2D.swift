@@ -35,7 +35,7 @@ public final class GlobalAvgPool2D: Layer {
     /// y [N, C]: the mean over H·W of every plane of x [N, C, H, W].
     public func forward(_ input: Tensor) -> Tensor {
         requireValidShape { () throws(ShapeError) in try checkValidInput(input.shape) }
-        output.resize(to: [input.shape[0], input.shape[1]])
+        output.resize(to: TensorShape(input.shape[0], input.shape[1]))
         inputShape = input.shape
         let plane = input.shape[2] * input.shape[3]
         let scale = 1 / Float(plane)

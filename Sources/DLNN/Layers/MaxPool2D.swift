@@ -52,7 +52,7 @@ public final class MaxPool2D: Layer {
     public func forward(_ input: Tensor) -> Tensor {
         let g = requireValidShape { () throws(ShapeError) in try window.geometry(for: input.shape, layerName: summaryName) }
         inputShape = input.shape
-        output.resize(to: [input.shape[0], input.shape[1], g.outputHeight, g.outputWidth])
+        output.resize(to: TensorShape(input.shape[0], input.shape[1], g.outputHeight, g.outputWidth))
         if argmax.count != output.count { argmax = [Int](repeating: 0, count: output.count) }
         let (planes, inputPlane) = (input.shape[0] * input.shape[1], g.inputHeight * g.inputWidth)
         input.withUnsafeBufferPointer { x in
