@@ -1,0 +1,78 @@
+"""Writes the PyTorch reference fixtures of the recurrent layers: Recurrent/<case>.safetensors.
+
+Run once, from any directory, with a Python that has torch 2.x (CPU is enough):
+
+    python Tests/Fixtures/make_rnn_fixtures.py
+
+Each file holds the module's state_dict under PyTorch's names (weight_ih_l0, ...), and
+  input [T, N, I], h0 (and c0) [L*D, N, H]        the call's arguments
+  output, h_n (and c_n)                          what the module returns
+  output_grad, h_n_grad (and c_n_grad)           R, the weights of the scalar
+                                                 L = sum(R * output) + sum(R_h * h_n) (+ sum(R_c * c_n))
+  grad.input, grad.h0 (grad.c0), grad.<name>      dL/d(argument), dL/d(parameter)
+Weights and inputs are drawn in float32; the module then runs in float64, so the stored
+results (rounded to float32) are the exact answer for the float32 inputs. safetensors is
+written by hand (8-byte header length, JSON header, little-endian F32 data) to need only torch.
+"""
+import json
+import pathlib
+import struct
+
+import torch
+
+T, N, I, H = 5, 3, 4, 6
+CASES = [
+    ("rnn_tanh", torch.nn.RNN, dict(nonlinearity="tanh")),
+    ("rnn_relu_2layers_bidirectional", torch.nn.RNN, dict(nonlinearity="relu", num_layers=2, bidirectional=True)),
+    ("lstm", torch.nn.LSTM, {}),
+    ("lstm_2layers_bidirectional", torch.nn.LSTM, dict(num_layers=2, bidirectional=True)),
+    ("gru", torch.nn.GRU, {}),
+    ("gru_2layers_bidirectional", torch.nn.GRU, dict(num_layers=2, bidirectional=True)),
+]
+
+
+def write_safetensors(path, tensors):
+    header, chunks, offset = {}, [], 0
+    for name, tensor in tensors.items():
+        data = tensor.detach().to(torch.float32).contiguous().numpy().tobytes()
+        header[name] = {"dtype": "F32", "shape": list(tensor.shape), "data_offsets": [offset, offset + len(data)]}
+        chunks.append(data)
+        offset += len(data)
+    encoded = json.dumps(header, separators=(",", ":")).encode()
+    encoded += b" " * (-len(encoded) % 8)
+    path.write_bytes(struct.pack("<Q", len(encoded)) + encoded + b"".join(chunks))
+
+
+def main():
+    directory = pathlib.Path(__file__).resolve().parent / "Recurrent"
+    directory.mkdir(exist_ok=True)
+    for seed, (name, module_type, options) in enumerate(CASES):
+        torch.manual_seed(seed)
+        module = module_type(I, H, **options)  # float32 default initialization U(-1/sqrt(H), 1/sqrt(H))
+        module.double()
+        is_lstm = module_type is torch.nn.LSTM
+        states = module.num_layers * (2 if module.bidirectional else 1)
+        draw = lambda *shape: torch.randn(*shape).to(torch.float32).double().requires_grad_()
+        x, h0 = draw(T, N, I), draw(states, N, H)
+        c0 = draw(states, N, H) if is_lstm else None
+        output, final = module(x, (h0, c0) if is_lstm else h0)
+        h_n, c_n = final if is_lstm else (final, None)
+        r, r_h = draw(*output.shape).detach(), draw(*h_n.shape).detach()
+        loss = (r * output).sum() + (r_h * h_n).sum()
+        tensors = {key: value for key, value in module.state_dict().items()}
+        tensors.update(input=x, h0=h0, output=output, h_n=h_n, output_grad=r, h_n_grad=r_h)
+        if is_lstm:
+            r_c = draw(*c_n.shape).detach()
+            loss = loss + (r_c * c_n).sum()
+            tensors.update(c0=c0, c_n=c_n, c_n_grad=r_c)
+        loss.backward()
+        tensors.update({"grad.input": x.grad, "grad.h0": h0.grad})
+        if is_lstm:
+            tensors["grad.c0"] = c0.grad
+        tensors.update({f"grad.{key}": p.grad for key, p in module.named_parameters()})
+        write_safetensors(directory / f"{name}.safetensors", tensors)
+        print(name, sorted(tensors))
+
+
+if __name__ == "__main__":
+    main()
