@@ -71,42 +71,30 @@ final class RecurrentDirection {
         workspace.resize(to: [layout.count])
         hiddenStates.resize(to: [length, rows, hiddenSize])
         for state in [\RecurrentDirection.finalHidden, \.finalCell] { self[keyPath: state].resize(to: [rows, hiddenSize]) }
-        let (width, stateSize) = (layout.width, layout.stateSize)
+        let stateSize = layout.stateSize
         workspace.withUnsafeMutableBufferPointer { buffer in
             let blocks = layout.blocks(buffer.baseAddress!)
-            fill(blocks.inputProjections, rows: length * rows, with: biasIH)
-            fill(blocks.recurrentProjections, rows: length * rows, with: biasHH)
             // P = X·W_ihᵀ + b_ih for all T·N rows at once.
             input.withUnsafeBufferPointer { x in
-                weightIH.value.withUnsafeBufferPointer { w in
-                    BLAS.gemm(
-                        transposeA: false, transposeB: true, m: length * rows, n: width, k: inputSize,
-                        a: x.baseAddress!, lda: inputSize, b: w.baseAddress!, ldb: inputSize,
-                        beta: 1, c: blocks.inputProjections, ldc: width)
-                }
+                Projection.apply(weightIH, biasIH, to: x.baseAddress!, rows: length * rows, into: blocks.inputProjections)
             }
             initialHidden.withUnsafeBufferPointer { blocks.hidden.update(from: $0.baseAddress!, count: stateSize) }
             initialCell?.withUnsafeBufferPointer { blocks.cellState.update(from: $0.baseAddress!, count: stateSize) }
             hiddenStates.withUnsafeMutableBufferPointer { output in
-                weightHH.value.withUnsafeBufferPointer { w in
-                    for t in timeSteps(length) {
-                        let step = blocks.step(t, layout)
-                        // blocks.hidden and blocks.cellState hold the running state h_{t−1}, c_{t−1}.
-                        step.previousHidden.update(from: blocks.hidden, count: stateSize)
-                        if cell.carriesCellState { step.previousCell.update(from: blocks.cellState, count: stateSize) }
-                        BLAS.gemm(
-                            transposeA: false, transposeB: true, m: rows, n: width, k: hiddenSize,
-                            a: step.previousHidden, lda: hiddenSize, b: w.baseAddress!, ldb: hiddenSize,
-                            beta: 1, c: step.recurrentProjection, ldc: width)
-                        let hidden = output.baseAddress! + t * stateSize
-                        cell.forward(RecurrentStepForward(
-                            rows: rows, hiddenSize: hiddenSize, inputProjection: step.inputProjection,
-                            recurrentProjection: step.recurrentProjection, previousHidden: step.previousHidden,
-                            previousCell: cell.carriesCellState ? step.previousCell : nil, gates: step.gates,
-                            hidden: hidden, cell: cell.carriesCellState ? step.cell : nil))
-                        blocks.hidden.update(from: hidden, count: stateSize)
-                        if cell.carriesCellState { blocks.cellState.update(from: step.cell, count: stateSize) }
-                    }
+                for t in timeSteps(length) {
+                    let step = blocks.step(t, layout)
+                    // blocks.hidden and blocks.cellState hold the running state h_{t−1}, c_{t−1}.
+                    step.previousHidden.update(from: blocks.hidden, count: stateSize)
+                    if cell.carriesCellState { step.previousCell.update(from: blocks.cellState, count: stateSize) }
+                    Projection.apply(weightHH, biasHH, to: step.previousHidden, rows: rows, into: step.recurrentProjection)
+                    let hidden = output.baseAddress! + t * stateSize
+                    cell.forward(RecurrentStepForward(
+                        rows: rows, hiddenSize: hiddenSize, inputProjection: step.inputProjection,
+                        recurrentProjection: step.recurrentProjection, previousHidden: step.previousHidden,
+                        previousCell: cell.carriesCellState ? step.previousCell : nil, gates: step.gates,
+                        hidden: hidden, cell: cell.carriesCellState ? step.cell : nil))
+                    blocks.hidden.update(from: hidden, count: stateSize)
+                    if cell.carriesCellState { blocks.cellState.update(from: step.cell, count: stateSize) }
                 }
             }
             finalHidden.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: blocks.hidden, count: stateSize) }
@@ -119,7 +107,7 @@ final class RecurrentDirection {
     /// returns ∂L/∂x [T, N, I] and ∂L/∂h_0 (and ∂L/∂c_0) [N, H].
     func backward(_ outputGradient: Tensor, finalHiddenGradient: Tensor, finalCellGradient: Tensor?) -> (input: Tensor, hidden: Tensor, cell: Tensor?) {
         let input = forwardInput.take(layer: cell.name)
-        let (length, rows, width, stateSize) = (layout.length, layout.rows, layout.width, layout.stateSize)
+        let (length, rows, stateSize) = (layout.length, layout.rows, layout.stateSize)
         require(
             outputGradient.shape == [length, rows, hiddenSize],
             "\(cell.name).backward: output gradient \(describe(outputGradient.shape)): expected [\(length), \(rows), \(hiddenSize)]")
@@ -136,74 +124,41 @@ final class RecurrentDirection {
             }
             outputGradient.withUnsafeBufferPointer { g in
                 hiddenStates.withUnsafeBufferPointer { h in
-                    weightHH.value.withUnsafeBufferPointer { w in
-                        for t in timeSteps(length).reversed() {
-                            let step = blocks.step(t, layout)
-                            BLAS.axpy(count: stateSize, alpha: 1, x: g.baseAddress! + t * stateSize, y: blocks.hidden)
-                            // The cell overwrites P_t with ∂L/∂P_t.
-                            cell.backward(RecurrentStepBackward(
-                                rows: rows, hiddenSize: hiddenSize, hiddenGradient: blocks.hidden,
-                                cellGradient: cell.carriesCellState ? blocks.cellState : nil, gates: step.gates,
-                                recurrentProjection: step.recurrentProjection, previousHidden: step.previousHidden,
-                                hidden: h.baseAddress! + t * stateSize,
-                                previousCell: cell.carriesCellState ? step.previousCell : nil,
-                                cell: cell.carriesCellState ? step.cell : nil,
-                                inputProjectionGradient: step.inputProjection,
-                                recurrentProjectionGradient: step.recurrentProjectionGradient,
-                                directPreviousHiddenGradient: blocks.directHiddenGradient))
-                            // ∂L/∂h_{t−1} = direct part + ∂L/∂q_t·W_hh.
-                            blocks.hidden.update(from: blocks.directHiddenGradient, count: stateSize)
-                            BLAS.gemm(
-                                transposeA: false, transposeB: false, m: rows, n: hiddenSize, k: width,
-                                a: step.recurrentProjectionGradient, lda: width, b: w.baseAddress!, ldb: hiddenSize,
-                                beta: 1, c: blocks.hidden, ldc: hiddenSize)
-                        }
+                    for t in timeSteps(length).reversed() {
+                        let step = blocks.step(t, layout)
+                        BLAS.axpy(count: stateSize, alpha: 1, x: g.baseAddress! + t * stateSize, y: blocks.hidden)
+                        // The cell overwrites P_t with ∂L/∂P_t.
+                        cell.backward(RecurrentStepBackward(
+                            rows: rows, hiddenSize: hiddenSize, hiddenGradient: blocks.hidden,
+                            cellGradient: cell.carriesCellState ? blocks.cellState : nil, gates: step.gates,
+                            recurrentProjection: step.recurrentProjection, previousHidden: step.previousHidden,
+                            hidden: h.baseAddress! + t * stateSize,
+                            previousCell: cell.carriesCellState ? step.previousCell : nil,
+                            cell: cell.carriesCellState ? step.cell : nil,
+                            inputProjectionGradient: step.inputProjection,
+                            recurrentProjectionGradient: step.recurrentProjectionGradient,
+                            directPreviousHiddenGradient: blocks.directHiddenGradient))
+                        // ∂L/∂h_{t−1} = direct part + ∂L/∂q_t·W_hh.
+                        blocks.hidden.update(from: blocks.directHiddenGradient, count: stateSize)
+                        Projection.inputGradient(
+                            weightHH, outputGradient: step.recurrentProjectionGradient, rows: rows, into: blocks.hidden, accumulate: true)
                     }
                 }
             }
             input.withUnsafeBufferPointer { x in
-                accumulate(weightIH, biasIH, gradient: blocks.inputProjections, times: x.baseAddress!, columns: inputSize, rows: length * rows)
+                Projection.accumulateGradients(
+                    weightIH, biasIH, outputGradient: blocks.inputProjections, input: x.baseAddress!, rows: length * rows)
             }
-            accumulate(weightHH, biasHH, gradient: blocks.recurrentProjectionGradients, times: blocks.previousHiddenStates, columns: hiddenSize, rows: length * rows)
+            Projection.accumulateGradients(
+                weightHH, biasHH, outputGradient: blocks.recurrentProjectionGradients, input: blocks.previousHiddenStates,
+                rows: length * rows)
             // ∂L/∂X = ∂L/∂P·W_ih.
             inputGradient.withUnsafeMutableBufferPointer { dx in
-                weightIH.value.withUnsafeBufferPointer { w in
-                    BLAS.gemm(
-                        transposeA: false, transposeB: false, m: length * rows, n: inputSize, k: width,
-                        a: blocks.inputProjections, lda: width, b: w.baseAddress!, ldb: inputSize,
-                        c: dx.baseAddress!, ldc: inputSize)
-                }
+                Projection.inputGradient(weightIH, outputGradient: blocks.inputProjections, rows: length * rows, into: dx.baseAddress!)
             }
             initialHiddenGradient.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: blocks.hidden, count: stateSize) }
             if cell.carriesCellState { initialCellGradient.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: blocks.cellState, count: stateSize) } }
         }
         return (inputGradient, initialHiddenGradient, cell.carriesCellState ? initialCellGradient : nil)
-    }
-
-    /// Sets each of `rows` rows of [rows, G·H] at `destination` to `bias`.
-    private func fill(_ destination: UnsafeMutablePointer<Float>, rows: Int, with bias: Parameter) {
-        bias.value.withUnsafeBufferPointer { b in
-            for row in 0..<rows { (destination + row * b.count).update(from: b.baseAddress!, count: b.count) }
-        }
-    }
-
-    /// ∂L/∂W [G·H, columns] += gᵀ·a and ∂L/∂b += Σ rows of g, for g [rows, G·H] and a [rows, columns].
-    private func accumulate(
-        _ weight: Parameter, _ bias: Parameter, gradient g: UnsafePointer<Float>, times a: UnsafePointer<Float>, columns: Int, rows: Int
-    ) {
-        let width = layout.width
-        guard rows > 0 else { return }
-        if weight.isTrainable {
-            weight.withUnsafeMutableGradient { dw in
-                BLAS.gemm(
-                    transposeA: true, transposeB: false, m: width, n: columns, k: rows,
-                    a: g, lda: width, b: a, ldb: columns, beta: 1, c: dw.baseAddress!, ldc: columns)
-            }
-        }
-        if bias.isTrainable {
-            bias.withUnsafeMutableGradient { db in
-                for row in 0..<rows { BLAS.axpy(count: width, alpha: 1, x: g + row * width, y: db.baseAddress!) }
-            }
-        }
     }
 }
