@@ -6,6 +6,7 @@ Run once, from any directory, with a Python that has torch 2.x (CPU is enough):
 
 Each file holds the module's state_dict under PyTorch's names (weight_ih_l0, ...), and
   input [T, N, I], h0 (and c0) [L*D, N, H]        the call's arguments
+  lengths [N] (cases *_lengths)                  per-sample lengths, run as a packed sequence
   output, h_n (and c_n)                          what the module returns
   output_grad, h_n_grad (and c_n_grad)           R, the weights of the scalar
                                                  L = sum(R * output) + sum(R_h * h_n) (+ sum(R_c * c_n))
@@ -28,7 +29,11 @@ CASES = [
     ("lstm_2layers_bidirectional", torch.nn.LSTM, dict(num_layers=2, bidirectional=True)),
     ("gru", torch.nn.GRU, {}),
     ("gru_2layers_bidirectional", torch.nn.GRU, dict(num_layers=2, bidirectional=True)),
+    ("lstm_2layers_bidirectional_lengths", torch.nn.LSTM, dict(num_layers=2, bidirectional=True)),
 ]
+# Per-sample lengths for the cases named *_lengths: run on pack_padded_sequence(enforce_sorted=False),
+# padded back to T with zeros; stored as the float tensor "lengths".
+LENGTHS = [5, 2, 4]
 
 
 def write_safetensors(path, tensors):
@@ -55,12 +60,20 @@ def main():
         draw = lambda *shape: torch.randn(*shape).to(torch.float32).double().requires_grad_()
         x, h0 = draw(T, N, I), draw(states, N, H)
         c0 = draw(states, N, H) if is_lstm else None
-        output, final = module(x, (h0, c0) if is_lstm else h0)
+        state = (h0, c0) if is_lstm else h0
+        if name.endswith("_lengths"):
+            packed = torch.nn.utils.rnn.pack_padded_sequence(x, torch.tensor(LENGTHS), enforce_sorted=False)
+            packed_output, final = module(packed, state)
+            output, _ = torch.nn.utils.rnn.pad_packed_sequence(packed_output, total_length=T)
+        else:
+            output, final = module(x, state)
         h_n, c_n = final if is_lstm else (final, None)
         r, r_h = draw(*output.shape).detach(), draw(*h_n.shape).detach()
         loss = (r * output).sum() + (r_h * h_n).sum()
         tensors = {key: value for key, value in module.state_dict().items()}
         tensors.update(input=x, h0=h0, output=output, h_n=h_n, output_grad=r, h_n_grad=r_h)
+        if name.endswith("_lengths"):
+            tensors["lengths"] = torch.tensor(LENGTHS, dtype=torch.float32)
         if is_lstm:
             r_c = draw(*c_n.shape).detach()
             loss = loss + (r_c * c_n).sum()

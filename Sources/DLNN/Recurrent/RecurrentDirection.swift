@@ -28,6 +28,8 @@ final class RecurrentDirection {
     let biasHH: Parameter
 
     private var forwardInput = ForwardInput()
+    /// Each sample's length, or `nil` when all run T steps.
+    private var lengths: [Int]?
     private var layout = RecurrentWorkspace(length: 0, rows: 0, hiddenSize: 0, gateCount: 1)
     private var workspace = Tensor.zeros([0])
     /// h_t for every t [T, N, H]: the output.
@@ -57,15 +59,22 @@ final class RecurrentDirection {
     /// PyTorch's order: weight_ih, weight_hh, bias_ih, bias_hh.
     var parameters: [Parameter] { [weightIH, weightHH, biasIH, biasHH] }
 
+    /// Whether sample n's sequence reaches step t (always without lengths).
+    private func isRunning(_ n: Int, at t: Int) -> Bool {
+        lengths.map { t < $0[n] } ?? true
+    }
+
     /// The time steps in the order this direction visits them.
     private func timeSteps(_ length: Int) -> StrideTo<Int> {
         reversed ? stride(from: length - 1, to: -1, by: -1) : stride(from: 0, to: length, by: 1)
     }
 
     /// h [T, N, H] for x [T, N, I] from h_0 [N, H] (and c_0 [N, H]); returns h and the final
-    /// state h_T (and c_T), each [N, H].
-    func forward(_ input: Tensor, initialHidden: Tensor, initialCell: Tensor?) -> (output: Tensor, hidden: Tensor, cell: Tensor?) {
+    /// state h_T (and c_T), each [N, H]. With `lengths`, sample n's steps t ≥ lengths[n] leave its
+    /// state as it was and output zeros (PyTorch's packed sequences).
+    func forward(_ input: Tensor, initialHidden: Tensor, initialCell: Tensor?, lengths: [Int]?) -> (output: Tensor, hidden: Tensor, cell: Tensor?) {
         let (length, rows) = (input.shape[0], input.shape[1])
+        self.lengths = lengths
         layout = RecurrentWorkspace(length: length, rows: rows, hiddenSize: hiddenSize, gateCount: cell.gateCount)
         forwardInput.keep(input)
         workspace.resize(to: [layout.count])
@@ -93,8 +102,12 @@ final class RecurrentDirection {
                         recurrentProjection: step.recurrentProjection, previousHidden: step.previousHidden,
                         previousCell: cell.carriesCellState ? step.previousCell : nil, gates: step.gates,
                         hidden: hidden, cell: cell.carriesCellState ? step.cell : nil))
-                    blocks.hidden.update(from: hidden, count: stateSize)
-                    if cell.carriesCellState { blocks.cellState.update(from: step.cell, count: stateSize) }
+                    for n in 0..<rows where isRunning(n, at: t) {
+                        let row = n * hiddenSize
+                        (blocks.hidden + row).update(from: hidden + row, count: hiddenSize)
+                        if cell.carriesCellState { (blocks.cellState + row).update(from: step.cell + row, count: hiddenSize) }
+                    }
+                    for n in 0..<rows where !isRunning(n, at: t) { (hidden + n * hiddenSize).update(repeating: 0, count: hiddenSize) }
                 }
             }
             finalHidden.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: blocks.hidden, count: stateSize) }
@@ -126,7 +139,17 @@ final class RecurrentDirection {
                 hiddenStates.withUnsafeBufferPointer { h in
                     for t in timeSteps(length).reversed() {
                         let step = blocks.step(t, layout)
-                        BLAS.axpy(count: stateSize, alpha: 1, x: g.baseAddress! + t * stateSize, y: blocks.hidden)
+                        for n in 0..<rows where isRunning(n, at: t) {
+                            let row = t * stateSize + n * hiddenSize
+                            BLAS.axpy(count: hiddenSize, alpha: 1, x: g.baseAddress! + row, y: blocks.hidden + n * hiddenSize)
+                        }
+                        // A finished sample's state passed through unchanged: so does its gradient.
+                        for n in 0..<rows where !isRunning(n, at: t) {
+                            (blocks.savedHiddenGradient + n * hiddenSize).update(from: blocks.hidden + n * hiddenSize, count: hiddenSize)
+                            if cell.carriesCellState {
+                                (blocks.savedCellGradient + n * hiddenSize).update(from: blocks.cellState + n * hiddenSize, count: hiddenSize)
+                            }
+                        }
                         // The cell overwrites P_t with ∂L/∂P_t.
                         cell.backward(RecurrentStepBackward(
                             rows: rows, hiddenSize: hiddenSize, hiddenGradient: blocks.hidden,
@@ -138,6 +161,15 @@ final class RecurrentDirection {
                             inputProjectionGradient: step.inputProjection,
                             recurrentProjectionGradient: step.recurrentProjectionGradient,
                             directPreviousHiddenGradient: blocks.directHiddenGradient))
+                        let width = layout.width
+                        for n in 0..<rows where !isRunning(n, at: t) {
+                            (step.inputProjection + n * width).update(repeating: 0, count: width)
+                            (step.recurrentProjectionGradient + n * width).update(repeating: 0, count: width)
+                            (blocks.directHiddenGradient + n * hiddenSize).update(from: blocks.savedHiddenGradient + n * hiddenSize, count: hiddenSize)
+                            if cell.carriesCellState {
+                                (blocks.cellState + n * hiddenSize).update(from: blocks.savedCellGradient + n * hiddenSize, count: hiddenSize)
+                            }
+                        }
                         // ∂L/∂h_{t−1} = direct part + ∂L/∂q_t·W_hh.
                         blocks.hidden.update(from: blocks.directHiddenGradient, count: stateSize)
                         Projection.inputGradient(

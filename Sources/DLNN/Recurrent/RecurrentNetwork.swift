@@ -95,8 +95,18 @@ public class RecurrentNetwork: Layer {
     /// The output [T, N, D·H] for x [T, N, I] starting from `initialState` (zero when `nil`),
     /// and the state after the last step: for direction d of layer l, h after its last step
     /// (t = T − 1 forward, t = 0 reverse), as PyTorch's `h_n` (and `c_n`).
-    public func forward(_ input: Tensor, initialState: RecurrentState?) -> (output: Tensor, finalState: RecurrentState) {
+    ///
+    /// With `lengths` (one per sample, each in 0…T), sample n's steps t ≥ lengths[n] are padding:
+    /// they output zeros and leave its state as it was, so its final state is the one after its
+    /// own last step and the reverse direction starts from its own last step — what PyTorch
+    /// computes on `pack_padded_sequence(x, lengths, enforce_sorted=False)`, padded back with zeros.
+    public func forward(_ input: Tensor, initialState: RecurrentState?, lengths: [Int]? = nil) -> (output: Tensor, finalState: RecurrentState) {
         let shape = requireOutputShape(for: input.shape)
+        if let lengths {
+            require(
+                lengths.count == shape[1] && lengths.allSatisfy { (0...shape[0]).contains($0) },
+                "\(summaryName): lengths \(lengths): expected \(shape[1]) lengths in 0...\(shape[0])")
+        }
         let stateShape: TensorShape = [layers * directionCount, input.shape[1], hiddenSize]
         if let initialState { checkState(initialState, shape: stateShape, what: "initial state") }
         let start = initialState ?? RecurrentState(hidden: Tensor.zeros(stateShape), cell: cell.carriesCellState ? Tensor.zeros(stateShape) : nil)
@@ -112,7 +122,7 @@ public class RecurrentNetwork: Layer {
             for d in 0..<directionCount {
                 let index = layer * directionCount + d
                 let result = directions[index].forward(
-                    layerInput, initialHidden: start.hidden.entry(index), initialCell: start.cell?.entry(index))
+                    layerInput, initialHidden: start.hidden.entry(index), initialCell: start.cell?.entry(index), lengths: lengths)
                 outputs.append(result.output)
                 copy(result.hidden, into: &finalState.hidden, entry: index)
                 if let cellState = result.cell { copy(cellState, into: &finalState.cell!, entry: index) }

@@ -3,9 +3,9 @@
 ///
 /// Per time step t (blocks indexed by t, not by visiting order), with W = G·H:
 /// P_t then ∂L/∂P_t [N, W], q_t [N, W], ∂L/∂q_t [N, W], the cell's gates [N, W], the state the
-/// step started from h_{t−1} and c_{t−1} [N, H], and c_t [N, H]; then three running [N, H]
-/// rows: the state (forward) or its gradient (backward), the cell state or its gradient, and the
-/// direct part of ∂L/∂h_{t−1}.
+/// step started from h_{t−1} and c_{t−1} [N, H], and c_t [N, H]; then five running [N, H]
+/// rows: the state (forward) or its gradient (backward), the cell state or its gradient, the
+/// direct part of ∂L/∂h_{t−1}, and the two state gradients of finished samples.
 struct RecurrentWorkspace {
     let length: Int
     let rows: Int
@@ -23,7 +23,7 @@ struct RecurrentWorkspace {
     private var stateBlock: Int { length * stateSize }
 
     /// The number of floats the workspace needs.
-    var count: Int { 4 * projectionBlock + 3 * stateBlock + 3 * stateSize }
+    var count: Int { 4 * projectionBlock + 3 * stateBlock + 5 * stateSize }
 
     /// The whole-sequence blocks and running rows in the workspace starting at `base`.
     func blocks(_ base: UnsafeMutablePointer<Float>) -> Blocks {
@@ -39,7 +39,8 @@ struct RecurrentWorkspace {
             inputProjections: inputProjections, recurrentProjections: recurrentProjections,
             recurrentProjectionGradients: recurrentProjectionGradients, gates: gates,
             previousHiddenStates: previousHiddenStates, previousCellStates: previousCellStates, cellStates: cellStates,
-            hidden: hidden, cellState: hidden + stateSize, directHiddenGradient: hidden + 2 * stateSize)
+            hidden: hidden, cellState: hidden + stateSize, directHiddenGradient: hidden + 2 * stateSize,
+            savedHiddenGradient: hidden + 3 * stateSize, savedCellGradient: hidden + 4 * stateSize)
     }
 
     /// Pointers to the workspace's blocks.
@@ -48,6 +49,8 @@ struct RecurrentWorkspace {
         let previousHiddenStates, previousCellStates, cellStates: UnsafeMutablePointer<Float>
         /// The running rows [N, H].
         let hidden, cellState, directHiddenGradient: UnsafeMutablePointer<Float>
+        /// The state gradients of samples whose sequence has ended, kept across a step [N, H].
+        let savedHiddenGradient, savedCellGradient: UnsafeMutablePointer<Float>
 
         /// The rows of time step `t` in each per-step block.
         func step(_ t: Int, _ layout: RecurrentWorkspace) -> Step {

@@ -20,15 +20,26 @@ import Testing
 
     @Test(arguments: [RecurrentReference.Kind.tanh, .relu, .lstm, .gru], [(1, false), (2, false), (1, true), (2, true)])
     func backwardMatchesFiniteDifferences(kind: RecurrentReference.Kind, configuration: (layers: Int, bidirectional: Bool)) {
+        checkBackward(kind: kind, layers: configuration.layers, bidirectional: configuration.bidirectional, lengths: nil)
+    }
+
+    /// Samples of lengths 4, 1 and 0 of T = 4 (a full one, a one-step one and an empty one).
+    @Test(arguments: [RecurrentReference.Kind.tanh, .lstm, .gru])
+    func backwardWithLengthsMatchesFiniteDifferences(kind: RecurrentReference.Kind) {
+        checkBackward(kind: kind, layers: 2, bidirectional: true, lengths: [4, 1, 0], rows: 3)
+    }
+
+    func checkBackward(kind: RecurrentReference.Kind, layers: Int, bidirectional: Bool, lengths: [Int]?, rows: Int = Self.rows) {
+        let configuration = (layers: layers, bidirectional: bidirectional)
         let layer = Self.makeLayer(kind, layers: configuration.layers, bidirectional: configuration.bidirectional)
         let reference = RecurrentReference(
             kind: kind, inputSize: Self.inputSize, hiddenSize: Self.hiddenSize,
             layers: configuration.layers, directions: layer.directionCount)
-        let stateShape: TensorShape = [configuration.layers * layer.directionCount, Self.rows, Self.hiddenSize]
-        let x = randomInput([Self.length, Self.rows, Self.inputSize], seed: 1)
+        let stateShape: TensorShape = [configuration.layers * layer.directionCount, rows, Self.hiddenSize]
+        let x = randomInput([Self.length, rows, Self.inputSize], seed: 1)
         let h0 = randomInput(stateShape, seed: 2)
         let c0 = kind == .lstm ? randomInput(stateShape, seed: 3) : nil
-        let (output, finalState) = layer.forward(x, initialState: RecurrentState(hidden: h0, cell: c0))
+        let (output, finalState) = layer.forward(x, initialState: RecurrentState(hidden: h0, cell: c0), lengths: lengths)
         let r = randomInput(output.shape, seed: 4), rh = randomInput(stateShape, seed: 5)
         let rc = kind == .lstm ? randomInput(stateShape, seed: 6) : nil
         let expectedOutput = (output.scalars.map(Double.init), finalState.hidden.scalars.map(Double.init), finalState.cell.map(doubles))
@@ -37,11 +48,11 @@ import Testing
 
         let theta = layer.parameters.map { doubles($0.value) }
         func loss(x: [Double], h0: [Double], c0: [Double]?, theta: [[Double]]) -> Double {
-            let result = reference.run(x, length: Self.length, h0: h0, c0: c0, parameters: theta)
+            let result = reference.run(x, length: Self.length, h0: h0, c0: c0, parameters: theta, lengths: lengths)
             return innerProduct(result.output, doubles(r)) + innerProduct(result.h, doubles(rh)) + (rc.map { innerProduct(result.c, doubles($0)) } ?? 0)
         }
         let (xs, hs, cs) = (doubles(x), doubles(h0), c0.map(doubles))
-        let referenceResult = reference.run(xs, length: Self.length, h0: hs, c0: cs, parameters: theta)
+        let referenceResult = reference.run(xs, length: Self.length, h0: hs, c0: cs, parameters: theta, lengths: lengths)
         let tolerance = 1e-4
         #expect(relativeError(expectedOutput.0, referenceResult.output) < tolerance, "\(layer.summaryName) output")
         #expect(relativeError(expectedOutput.1, referenceResult.h) < tolerance, "\(layer.summaryName) h_n")

@@ -5,7 +5,7 @@ import Testing
 /// `RNN`, `LSTM` and `GRU` against PyTorch on the fixtures of `Tests/Fixtures/make_rnn_fixtures.py`:
 /// the state_dict loads by PyTorch's names, and the output, h_n, c_n and the gradients with
 /// respect to the input, h0, c0 and every parameter equal PyTorch's (computed in float64 from
-/// the same float32 numbers).
+/// the same float32 numbers); with `lengths`, PyTorch's run on a packed sequence.
 @Suite struct RecurrentPyTorchTests {
     static let fixtures = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -21,12 +21,15 @@ import Testing
         ("lstm_2layers_bidirectional", { LSTM(inputSize: inputSize, hiddenSize: hiddenSize, layers: 2, bidirectional: true, generator: &$0) }),
         ("gru", { GRU(inputSize: inputSize, hiddenSize: hiddenSize, generator: &$0) }),
         ("gru_2layers_bidirectional", { GRU(inputSize: inputSize, hiddenSize: hiddenSize, layers: 2, bidirectional: true, generator: &$0) }),
+        ("lstm_2layers_bidirectional_lengths", {
+            LSTM(inputSize: inputSize, hiddenSize: hiddenSize, layers: 2, bidirectional: true, generator: &$0)
+        }),
     ] }
 
     /// The tolerance on each relative error: float32 arithmetic against an exact answer.
     static let tolerance = 1e-5
 
-    @Test(arguments: 0..<6)
+    @Test(arguments: 0..<7)
     func matchesPyTorch(caseIndex: Int) throws {
         let (name, make) = Self.cases[caseIndex]
         var generator = SeededGenerator(seed: 1)
@@ -38,7 +41,9 @@ import Testing
         func fixture(_ key: String) -> Tensor { tensors[key]! }
         let hasCell = tensors["c0"] != nil
 
-        let (output, finalState) = layer.forward(fixture("input"), initialState: RecurrentState(hidden: fixture("h0"), cell: tensors["c0"]))
+        let lengths = tensors["lengths"]?.scalars.map { Int($0) }
+        let (output, finalState) = layer.forward(
+            fixture("input"), initialState: RecurrentState(hidden: fixture("h0"), cell: tensors["c0"]), lengths: lengths)
         var errors: [(String, Double)] = [("output", relativeError(doubles(output), doubles(fixture("output")))),
                                          ("h_n", relativeError(doubles(finalState.hidden), doubles(fixture("h_n"))))]
         if hasCell { errors.append(("c_n", relativeError(doubles(finalState.cell!), doubles(fixture("c_n"))))) }

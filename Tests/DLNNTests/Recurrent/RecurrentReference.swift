@@ -21,7 +21,10 @@ struct RecurrentReference {
 
     /// The output [T, N, D·H] and the final h (and c) [L·D, N, H] for x [T, N, I], the initial h
     /// (and c), and the parameters in PyTorch's order (per layer and direction: W_ih, W_hh, b_ih, b_hh).
-    func run(_ x: [Double], length: Int, h0: [Double], c0: [Double]?, parameters: [[Double]]) -> (output: [Double], h: [Double], c: [Double]) {
+    /// With `lengths`, sample n skips steps t ≥ lengths[n]: its state stays, its output is 0.
+    func run(
+        _ x: [Double], length: Int, h0: [Double], c0: [Double]?, parameters: [[Double]], lengths: [Int]? = nil
+    ) -> (output: [Double], h: [Double], c: [Double]) {
         let (rows, hidden, width) = (x.count / (length * inputSize), hiddenSize, gateCount * hiddenSize)
         var layerInput = x, features = inputSize
         var finalH = [Double](repeating: 0, count: layers * directions * rows * hidden), finalC = finalH
@@ -35,7 +38,7 @@ struct RecurrentReference {
                 for step in 0..<length {
                     let t = direction == 0 ? step : length - 1 - step
                     var newH = h, newC = c
-                    for n in 0..<rows {
+                    for n in 0..<rows where t < (lengths?[n] ?? length) {
                         var p = [Double](repeating: 0, count: width), q = p
                         for g in 0..<width {
                             p[g] = bih[g]
@@ -62,7 +65,7 @@ struct RecurrentReference {
                         }
                     }
                     (h, c) = (newH, newC)
-                    for n in 0..<rows {
+                    for n in 0..<rows where t < (lengths?[n] ?? length) {
                         for j in 0..<hidden { layerOutput[((t * rows + n) * directions + direction) * hidden + j] = h[n * hidden + j] }
                     }
                 }
