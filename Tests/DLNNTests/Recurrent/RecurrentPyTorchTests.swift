@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import DLNN
 
-/// `RNN`, `LSTM` and `GRU` against PyTorch on the fixtures of `Tests/Fixtures/make_rnn_fixtures.py`:
+/// `RNN`, `LSTM` and `GRU` against PyTorch on the fixtures of `Tests/Fixtures/make_sequence_fixtures.py`:
 /// the state_dict loads by PyTorch's names, and the output, h_n, c_n and the gradients with
 /// respect to the input, h0, c0 and every parameter equal PyTorch's (computed in float64 from
 /// the same float32 numbers); with `lengths`, PyTorch's run on a packed sequence.

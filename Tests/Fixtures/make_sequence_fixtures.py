@@ -1,8 +1,9 @@
-"""Writes the PyTorch reference fixtures of the recurrent layers: Recurrent/<case>.safetensors.
+"""Writes the PyTorch reference fixtures of the recurrent layers, Recurrent/<case>.safetensors, and
+of self-attention, Attention/multihead_attention_causal.safetensors.
 
 Run once, from any directory, with a Python that has torch 2.x (CPU is enough):
 
-    python Tests/Fixtures/make_rnn_fixtures.py
+    python Tests/Fixtures/make_sequence_fixtures.py
 
 Each file holds the module's state_dict under PyTorch's names (weight_ih_l0, ...), and
   input [T, N, I], h0 (and c0) [L*D, N, H]        the call's arguments
@@ -48,6 +49,30 @@ def write_safetensors(path, tensors):
     path.write_bytes(struct.pack("<Q", len(encoded)) + encoded + b"".join(chunks))
 
 
+def write_attention_fixture(directory):
+    """nn.MultiheadAttention(8, 2) as causal self-attention on x [T=5, N=3, E=8]: state_dict,
+    input, output, output_grad (R of L = sum(R * output)), grad.input, grad.<name>."""
+    torch.manual_seed(100)
+    length, batch, embedding = 5, 3, 8
+    module = torch.nn.MultiheadAttention(embedding, 2)
+    with torch.no_grad():  # non-zero biases, so that their gradients are tested too
+        module.in_proj_bias.uniform_(-0.5, 0.5)
+        module.out_proj.bias.uniform_(-0.5, 0.5)
+    module.double()
+    x = torch.randn(length, batch, embedding).to(torch.float32).double().requires_grad_()
+    mask = torch.nn.Transformer.generate_square_subsequent_mask(length, dtype=torch.float64)
+    output, _ = module(x, x, x, attn_mask=mask, need_weights=False)
+    r = torch.randn(*output.shape).to(torch.float32).double()
+    (r * output).sum().backward()
+    tensors = dict(module.state_dict())
+    tensors.update(input=x, output=output, output_grad=r)
+    tensors["grad.input"] = x.grad
+    tensors.update({f"grad.{key}": p.grad for key, p in module.named_parameters()})
+    directory.mkdir(exist_ok=True)
+    write_safetensors(directory / "multihead_attention_causal.safetensors", tensors)
+    print("multihead_attention_causal", sorted(tensors))
+
+
 def main():
     directory = pathlib.Path(__file__).resolve().parent / "Recurrent"
     directory.mkdir(exist_ok=True)
@@ -85,6 +110,7 @@ def main():
         tensors.update({f"grad.{key}": p.grad for key, p in module.named_parameters()})
         write_safetensors(directory / f"{name}.safetensors", tensors)
         print(name, sorted(tensors))
+    write_attention_fixture(directory.parent / "Attention")
 
 
 if __name__ == "__main__":
