@@ -1,5 +1,6 @@
 """Writes the PyTorch reference fixtures of the recurrent layers, Recurrent/<case>.safetensors, and
-of self-attention, Attention/multihead_attention_causal.safetensors.
+of attention, Attention/multihead_attention_causal.safetensors and
+Attention/transformer_encoder_layer.safetensors.
 
 Run once, from any directory, with a Python that has torch 2.x (CPU is enough):
 
@@ -73,6 +74,28 @@ def write_attention_fixture(directory):
     print("multihead_attention_causal", sorted(tensors))
 
 
+def write_encoder_fixture(directory):
+    """nn.TransformerEncoderLayer(8, 2, 16, dropout=0) in training mode (no fast path) on
+    x [T=5, N=3, E=8]: state_dict, input, output, output_grad, grad.input, grad.<name>."""
+    torch.manual_seed(200)
+    module = torch.nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0)
+    with torch.no_grad():  # non-trivial norms and attention biases
+        for name, p in module.named_parameters():
+            if name.startswith("norm") or name.endswith("in_proj_bias") or name.endswith("out_proj.bias"):
+                p.uniform_(0.5, 1.5) if name.endswith("weight") else p.uniform_(-0.5, 0.5)
+    module.double().train()
+    x = torch.randn(5, 3, 8).to(torch.float32).double().requires_grad_()
+    output = module(x)
+    r = torch.randn(*output.shape).to(torch.float32).double()
+    (r * output).sum().backward()
+    tensors = dict(module.state_dict())
+    tensors.update(input=x, output=output, output_grad=r)
+    tensors["grad.input"] = x.grad
+    tensors.update({f"grad.{key}": p.grad for key, p in module.named_parameters()})
+    write_safetensors(directory / "transformer_encoder_layer.safetensors", tensors)
+    print("transformer_encoder_layer", sorted(tensors))
+
+
 def main():
     directory = pathlib.Path(__file__).resolve().parent / "Recurrent"
     directory.mkdir(exist_ok=True)
@@ -111,6 +134,7 @@ def main():
         write_safetensors(directory / f"{name}.safetensors", tensors)
         print(name, sorted(tensors))
     write_attention_fixture(directory.parent / "Attention")
+    write_encoder_fixture(directory.parent / "Attention")
 
 
 if __name__ == "__main__":
