@@ -50,6 +50,19 @@ def write_safetensors(path, tensors):
     path.write_bytes(struct.pack("<Q", len(encoded)) + encoded + b"".join(chunks))
 
 
+def write_layer_case(path, module, x, output):
+    """Draws R, back-propagates L = sum(R * output), and writes the state_dict with input, output,
+    output_grad, grad.input and grad.<name> to `path`."""
+    r = torch.randn(*output.shape).to(torch.float32).double()
+    (r * output).sum().backward()
+    tensors = dict(module.state_dict())
+    tensors.update(input=x, output=output, output_grad=r)
+    tensors["grad.input"] = x.grad
+    tensors.update({f"grad.{key}": p.grad for key, p in module.named_parameters()})
+    write_safetensors(path, tensors)
+    print(path.stem, sorted(tensors))
+
+
 def write_attention_fixture(directory):
     """nn.MultiheadAttention(8, 2) as causal self-attention on x [T=5, N=3, E=8]: state_dict,
     input, output, output_grad (R of L = sum(R * output)), grad.input, grad.<name>."""
@@ -63,15 +76,8 @@ def write_attention_fixture(directory):
     x = torch.randn(length, batch, embedding).to(torch.float32).double().requires_grad_()
     mask = torch.nn.Transformer.generate_square_subsequent_mask(length, dtype=torch.float64)
     output, _ = module(x, x, x, attn_mask=mask, need_weights=False)
-    r = torch.randn(*output.shape).to(torch.float32).double()
-    (r * output).sum().backward()
-    tensors = dict(module.state_dict())
-    tensors.update(input=x, output=output, output_grad=r)
-    tensors["grad.input"] = x.grad
-    tensors.update({f"grad.{key}": p.grad for key, p in module.named_parameters()})
     directory.mkdir(exist_ok=True)
-    write_safetensors(directory / "multihead_attention_causal.safetensors", tensors)
-    print("multihead_attention_causal", sorted(tensors))
+    write_layer_case(directory / "multihead_attention_causal.safetensors", module, x, output)
 
 
 def write_encoder_fixture(directory):
@@ -85,15 +91,7 @@ def write_encoder_fixture(directory):
                 p.uniform_(0.5, 1.5) if name.endswith("weight") else p.uniform_(-0.5, 0.5)
     module.double().train()
     x = torch.randn(5, 3, 8).to(torch.float32).double().requires_grad_()
-    output = module(x)
-    r = torch.randn(*output.shape).to(torch.float32).double()
-    (r * output).sum().backward()
-    tensors = dict(module.state_dict())
-    tensors.update(input=x, output=output, output_grad=r)
-    tensors["grad.input"] = x.grad
-    tensors.update({f"grad.{key}": p.grad for key, p in module.named_parameters()})
-    write_safetensors(directory / "transformer_encoder_layer.safetensors", tensors)
-    print("transformer_encoder_layer", sorted(tensors))
+    write_layer_case(directory / "transformer_encoder_layer.safetensors", module, x, module(x))
 
 
 def main():

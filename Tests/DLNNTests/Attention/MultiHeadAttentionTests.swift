@@ -48,22 +48,7 @@ import Testing
     }
 
     @Test func matchesPyTorch() throws {
-        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/Attention/multihead_attention_causal.safetensors")
         var generator = SeededGenerator(seed: 1)
-        let layer = MultiHeadAttention(embeddingSize: 8, heads: 2, causal: true, generator: &generator)
-        let loaded = try layer.loadWeights(from: file, strict: false)
-        #expect(loaded.missing.isEmpty)
-        let tensors = try SafeTensors.read(from: file).tensors
-        let output = layer.forward(tensors["input"]!)
-        layer.zeroGradients()
-        let inputGradient = layer.backward(tensors["output_grad"]!)
-        var errors = [("output", relativeError(doubles(output), doubles(tensors["output"]!))),
-                      ("grad.input", relativeError(doubles(inputGradient), doubles(tensors["grad.input"]!)))]
-        for (path, parameter) in layer.namedParameters() {
-            errors.append(("grad.\(path)", relativeError(doubles(parameter.gradient), doubles(tensors["grad.\(path)"]!))))
-        }
-        for (what, error) in errors { #expect(error < 1e-5, "\(what) relative error \(error)") }
-        print("PyTorch fixture multihead_attention_causal: max relative error \(errors.map(\.1).max()!)")
+        try expectMatchesPyTorchFixture(MultiHeadAttention(embeddingSize: 8, heads: 2, causal: true, generator: &generator), named: "Attention/multihead_attention_causal")
     }
 }

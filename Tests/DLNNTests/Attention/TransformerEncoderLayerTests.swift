@@ -7,23 +7,8 @@ import Testing
 /// `SinusoidalPositionalEncoding` against its formula.
 @Suite struct TransformerEncoderLayerTests {
     @Test func matchesPyTorch() throws {
-        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/Attention/transformer_encoder_layer.safetensors")
         var generator = SeededGenerator(seed: 1)
-        let layer = TransformerEncoderLayer(embeddingSize: 8, heads: 2, feedForwardSize: 16, generator: &generator)
-        let loaded = try layer.loadWeights(from: file, strict: false)
-        #expect(loaded.missing.isEmpty)
-        let tensors = try SafeTensors.read(from: file).tensors
-        let output = layer.forward(tensors["input"]!)
-        layer.zeroGradients()
-        let inputGradient = layer.backward(tensors["output_grad"]!)
-        var errors = [("output", relativeError(doubles(output), doubles(tensors["output"]!))),
-                      ("grad.input", relativeError(doubles(inputGradient), doubles(tensors["grad.input"]!)))]
-        for (path, parameter) in layer.namedParameters() {
-            errors.append(("grad.\(path)", relativeError(doubles(parameter.gradient), doubles(tensors["grad.\(path)"]!))))
-        }
-        for (what, error) in errors { #expect(error < 1e-5, "\(what) relative error \(error)") }
-        print("PyTorch fixture transformer_encoder_layer: max relative error \(errors.map(\.1).max()!)")
+        try expectMatchesPyTorchFixture(TransformerEncoderLayer(embeddingSize: 8, heads: 2, feedForwardSize: 16, generator: &generator), named: "Attention/transformer_encoder_layer")
     }
 
     @Test func positionalEncodingAddsSinesAndCosines() {
