@@ -85,8 +85,8 @@ public final class MultiHeadAttention: Layer {
         let (length, rows, e) = (shape[0], shape[1], embeddingSize)
         let d = e / heads, scale = 1 / Float(d).squareRoot()
         forwardInput.keep(input)
-        projections.resize(to: [length, rows, 3 * e])
-        attention.resize(to: [rows, heads, length, length])
+        projections.resize(to: TensorShape(length, rows, 3 * e))
+        attention.resize(to: TensorShape(rows, heads, length, length))
         context.resize(to: shape)
         projections.withUnsafeMutableBufferPointer { qkv in
             input.withUnsafeBufferPointer { x in

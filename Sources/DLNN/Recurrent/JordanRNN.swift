@@ -93,9 +93,9 @@ public final class JordanRNN: Layer {
         }
         let layout = Layout(length: length, rows: rows, hiddenSize: hiddenSize, outputSize: outputSize)
         forwardInput.keep(input)
-        workspace.resize(to: [layout.count])
+        workspace.resize(to: TensorShape(layout.count))
         output.resize(to: shape)
-        finalOutput.resize(to: [1, rows, outputSize])
+        finalOutput.resize(to: TensorShape(1, rows, outputSize))
         let outputRows = rows * outputSize
         workspace.withUnsafeMutableBufferPointer { buffer in
             let blocks = layout.blocks(buffer.baseAddress!)
@@ -141,8 +141,8 @@ public final class JordanRNN: Layer {
             "\(summaryName).backward: output gradient \(describe(outputGradient.shape)): expected [\(length), \(rows), \(outputSize)]")
         let layout = Layout(length: length, rows: rows, hiddenSize: hiddenSize, outputSize: outputSize)
         let (outputRows, stateRows) = (rows * outputSize, rows * hiddenSize)
-        inputGradient.resize(to: [length, rows, inputSize])
-        initialOutputGradient.resize(to: [1, rows, outputSize])
+        inputGradient.resize(to: TensorShape(length, rows, inputSize))
+        initialOutputGradient.resize(to: TensorShape(1, rows, outputSize))
         workspace.withUnsafeMutableBufferPointer { buffer in
             let blocks = layout.blocks(buffer.baseAddress!)
             // blocks.outputGradient carries ∂L/∂y_t back through time.

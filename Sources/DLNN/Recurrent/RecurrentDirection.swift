@@ -77,9 +77,9 @@ final class RecurrentDirection {
         self.lengths = lengths
         layout = RecurrentWorkspace(length: length, rows: rows, hiddenSize: hiddenSize, gateCount: cell.gateCount)
         forwardInput.keep(input)
-        workspace.resize(to: [layout.count])
-        hiddenStates.resize(to: [length, rows, hiddenSize])
-        for state in [\RecurrentDirection.finalHidden, \.finalCell] { self[keyPath: state].resize(to: [rows, hiddenSize]) }
+        workspace.resize(to: TensorShape(layout.count))
+        hiddenStates.resize(to: TensorShape(length, rows, hiddenSize))
+        for state in [\RecurrentDirection.finalHidden, \.finalCell] { self[keyPath: state].resize(to: TensorShape(rows, hiddenSize)) }
         let stateSize = layout.stateSize
         workspace.withUnsafeMutableBufferPointer { buffer in
             let blocks = layout.blocks(buffer.baseAddress!)
@@ -124,8 +124,8 @@ final class RecurrentDirection {
         require(
             outputGradient.shape == [length, rows, hiddenSize],
             "\(cell.name).backward: output gradient \(describe(outputGradient.shape)): expected [\(length), \(rows), \(hiddenSize)]")
-        inputGradient.resize(to: [length, rows, inputSize])
-        for state in [\RecurrentDirection.initialHiddenGradient, \.initialCellGradient] { self[keyPath: state].resize(to: [rows, hiddenSize]) }
+        inputGradient.resize(to: TensorShape(length, rows, inputSize))
+        for state in [\RecurrentDirection.initialHiddenGradient, \.initialCellGradient] { self[keyPath: state].resize(to: TensorShape(rows, hiddenSize)) }
         workspace.withUnsafeMutableBufferPointer { buffer in
             let blocks = layout.blocks(buffer.baseAddress!)
             // blocks.hidden and blocks.cellState now carry ∂L/∂h and ∂L/∂c back through time.
