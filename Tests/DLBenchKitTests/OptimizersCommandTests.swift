@@ -60,6 +60,11 @@ struct OptimizersCommandTests {
         #expect(text.contains("constant") && text.contains("one-cycle"))
     }
 
+    @Test func quickLearningRateClaimRunsEndToEnd() throws {
+        let text = try Self.quickRun(["compare", "learning-rates"], files: [])
+        #expect(text.contains("- **Verdict:** ") && text.contains("η = 3.0"))
+    }
+
     @Test func scheduleRatesFollowTheirSchedule() throws {
         let result = try ComparisonRunner(seeds: [1], progress: .quiet).run(
             .schedules([.constant, .onecycle]), budget: Budget(epochs: 1, trainingSize: 256), on: try Self.tinySplits())

@@ -11,6 +11,8 @@ struct ComparedRun {
     var outcome: TrainingOutcome?
     /// Why training stopped, when it did.
     var failure: String?
+    /// The step whose loss or gradient became non-finite, when training diverged there.
+    var divergedStep: Int?
 }
 
 /// Trains `spec`, turning a non-finite loss or gradient (a diverged run) into a failed `ComparedRun` rather than an error.
@@ -21,7 +23,17 @@ func trainCompared(_ spec: TrainingSpec, name: String, on data: DataSplits, prog
         outcome.model = Sequential([])
         return ComparedRun(name: name, spec: spec, outcome: outcome)
     } catch let error as NonFiniteValueError {
-        return ComparedRun(name: name, spec: spec, outcome: nil, failure: error.description)
+        return ComparedRun(name: name, spec: spec, outcome: nil, failure: error.description, divergedStep: error.step)
+    }
+}
+
+private extension NonFiniteValueError {
+    /// The training step of a non-finite loss or gradient; nil for a validation loss.
+    var step: Int? {
+        switch self {
+        case .loss(let step, _), .gradient(let step, _, _, _, _): step
+        case .validationLoss: nil
+        }
     }
 }
 

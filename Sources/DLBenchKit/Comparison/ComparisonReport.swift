@@ -50,8 +50,11 @@ extension ComparisonResult {
         for other in ranked.dropFirst() where !other.finished.isEmpty {
             lines.append(comparisonSentence(best, other))
         }
-        for other in ranked where other.finished.isEmpty {
-            lines.append("\(other.name) diverged with every seed.")
+        for other in ranked where other.divergedCount > 0 {
+            let steps = other.divergedSteps.isEmpty ? "" : " (at step \(other.divergedSteps.map(String.init).joined(separator: ", ")))"
+            lines.append(other.finished.isEmpty
+                ? "\(other.name) diverged with every seed\(steps)."
+                : "\(other.name) diverged with \(other.divergedCount) of \(other.runs.count) seeds\(steps); its statistics are over the others.")
         }
         let notLearned = entries.filter { !$0.learned(thresholds) }
         lines.append(notLearned.isEmpty

@@ -10,6 +10,8 @@ struct EntryResult {
     /// The outcomes of the runs that did not diverge.
     var finished: [TrainingOutcome] { runs.compactMap(\.outcome) }
     var divergedCount: Int { runs.count - finished.count }
+    /// The steps at which the diverged runs' loss or gradient became non-finite.
+    var divergedSteps: [Int] { runs.compactMap(\.divergedStep) }
 
     /// `metric` over the finished runs.
     func summary(_ metric: (TrainingOutcome) -> Double) -> Summary { Summary(finished.map(metric)) }
@@ -19,6 +21,8 @@ struct EntryResult {
     /// Validation accuracy after the last epoch over the seeds.
     var finalValidationAccuracy: Summary { summary { $0.history.epochs.last?.validationAccuracy ?? .nan } }
     var finalTrainingLoss: Summary { summary(\.finalTrainingLoss) }
+    /// The smoothed training loss at the last step (`smoothedLoss`): where the loss curve ends.
+    var endLoss: Summary { summary { smoothedLoss($0.history).last ?? .nan } }
     var trainingSeconds: Summary { summary(\.trainingSeconds) }
 
     /// Steps to `target` validation accuracy of the seeds that reached it.

@@ -23,8 +23,10 @@ struct Summary: Equatable {
         String(format: "%.\(decimals)f ± %.\(decimals)f%%", mean * 100, standardDeviation * 100)
     }
 
-    /// "2.301 ± 0.004": mean ± standard deviation with `decimals` decimals.
+    /// "2.301 ± 0.004": mean ± standard deviation with `decimals` decimals ("2.3e+16 ± 4e+16" beyond 10⁶).
     func text(decimals: Int = 3) -> String {
-        String(format: "%.\(decimals)f ± %.\(decimals)f", mean, standardDeviation)
+        abs(mean) < 1e6
+            ? String(format: "%.\(decimals)f ± %.\(decimals)f", mean, standardDeviation)
+            : String(format: "%.2g ± %.2g", mean, standardDeviation)
     }
 }
