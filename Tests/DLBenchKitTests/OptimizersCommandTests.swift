@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import DLBenchKit
 
-@Suite("dlbench optimizers and schedules")
+@Suite("dlbench optimizers, schedules and compare")
 struct OptimizersCommandTests {
     /// A few hundred MNIST images per split: enough to exercise every path in seconds.
     static func tinySplits() throws -> DataSplits {
@@ -18,59 +18,59 @@ struct OptimizersCommandTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("dlbench-tests-\(UUID().uuidString)", isDirectory: true)
     }
 
-    /// The names of the first table's rows in `results.json` of `directory`.
-    static func firstColumn(ofResultsIn directory: URL) throws -> [String] {
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("results.json"))) as? [String: Any]
-        let tables = try #require(json?["tables"] as? [[String: Any]])
-        let rows = try #require(tables.first?["rows"] as? [[String: Any]])
-        return rows.compactMap { ($0["optimizer"] ?? $0["schedule"]) as? String }
-    }
-
     @Test func unknownOptimizerIsAValidationError() {
         #expect(throws: (any Error).self) { try DLBench.parseAsRoot(["optimizers", "--optimizers", "foo"]) }
         #expect(throws: (any Error).self) { try DLBench.parseAsRoot(["optimizers", "--optimizers", "adam,adam"]) }
         #expect(throws: (any Error).self) { try DLBench.parseAsRoot(["schedules", "--schedules", "linear"]) }
+        #expect(throws: (any Error).self) { try DLBench.parseAsRoot(["compare", "nothing"]) }
         #expect(DLBench.run(arguments: ["optimizers", "--optimizers", "foo"]) == 2)
-        #expect(DLBench.run(arguments: ["optimizers", "--trials", "0", "--tune"]) == 2)
+        #expect(DLBench.run(arguments: ["optimizers", "--seeds", "0"]) == 2)
         #expect(DLBench.run(arguments: ["schedules", "--learning-rate", "0"]) == 2)
     }
 
     @Test func validOptionsParse() throws {
-        let command = try DLBench.parseAsRoot(["optimizers", "--optimizers", "sgd, Adam", "--tune", "--trials", "2"])
+        let command = try DLBench.parseAsRoot(["optimizers", "--optimizers", "sgd, Adam", "--no-tune", "--seeds", "2"])
         let optimizers = try #require(command as? OptimizersCommand)
-        #expect(optimizers.tune && optimizers.trials == 2)
+        #expect(!optimizers.tune && optimizers.comparison.seeds == 2)
+        let defaults = try #require(try DLBench.parseAsRoot(["schedules"]) as? SchedulesCommand)
+        #expect(defaults.comparison.seeds == 3)
     }
 
-    @Test func optimizerComparisonWritesAReportWithEveryOptimizer() throws {
-        let directory = Self.temporaryDirectory()
+    /// `dlbench <arguments> --quick` as a user runs it: exit status 0, the report's files and its findings.
+    static func quickRun(_ arguments: [String], files: [String]) throws -> String {
+        let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let settings = OptimizerComparisonSettings(optimizers: [.sgd, .adam], epochs: 1, trainingSize: nil, tuningTrials: 1)
-        let comparison = try compareOptimizers(settings, on: try Self.tinySplits(), progress: .quiet)
-        #expect(comparison.runs.map(\.name) == ["SGD", "Adam"])
-        #expect(comparison.trials["Adam"]?.count == 2)
-        // 300 images for one epoch cannot reach 95%: each run must say why.
-        #expect(comparison.runs.allSatisfy { diagnosis(of: $0) != nil })
-        try comparison.report().write(to: directory)
-        for file in ["report.md", "results.json", "results.csv", "loss.svg", "validation-accuracy.svg"] {
+        let outcome = try DLBenchProcess.run(arguments + ["--quick", "--quiet", "--out", directory.path], timeout: 300)
+        #expect(outcome.status == 0, "\(outcome.errors)")
+        for file in ["report.md", "results.json", "results.csv", "loss.svg", "validation-accuracy.svg", "test-accuracy.svg"] + files {
             #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(file).path), "\(file)")
         }
-        #expect(try Self.firstColumn(ofResultsIn: directory) == ["SGD", "Adam"])
         let markdown = try String(contentsOf: directory.appendingPathComponent("report.md"), encoding: .utf8)
-        #expect(markdown.contains("## Findings") && markdown.contains("Runs that did not learn"))
+        #expect(markdown.contains("## Findings") && markdown.contains("± ") && markdown.contains("total wall time"))
+        return markdown + outcome.output
     }
 
-    @Test func scheduleComparisonWritesAReportWithEverySchedule() throws {
-        let directory = Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let settings = ScheduleComparisonSettings(schedules: [.constant, .onecycle], epochs: 1, trainingSize: nil)
-        let comparison = try compareSchedules(settings, on: try Self.tinySplits(), progress: .quiet)
-        try comparison.report().write(to: directory)
-        for file in ["report.md", "results.json", "results.csv", "loss.svg", "validation-accuracy.svg", "learning-rate.svg"] {
-            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(file).path), "\(file)")
-        }
-        #expect(try Self.firstColumn(ofResultsIn: directory) == ["constant", "one-cycle"])
+    @Test func quickOptimizersRunEndToEnd() throws {
+        let text = try Self.quickRun(["optimizers"], files: ["learning-rate-sensitivity.svg"])
+        #expect(text.contains("Momentum") && text.contains("Adam") && text.contains("Learning-rate grid"))
+    }
+
+    @Test func quickSchedulesRunEndToEnd() throws {
+        let text = try Self.quickRun(["schedules"], files: ["learning-rate.svg"])
+        #expect(text.contains("constant") && text.contains("one-cycle"))
+    }
+
+    @Test func quickLearningRateClaimRunsEndToEnd() throws {
+        let text = try Self.quickRun(["compare", "learning-rates"], files: [])
+        #expect(text.contains("- **Verdict:** ") && text.contains("η = 3.0"))
+    }
+
+    @Test func scheduleRatesFollowTheirSchedule() throws {
+        let result = try ComparisonRunner(seeds: [1], progress: .quiet).run(
+            .schedules([.constant, .onecycle]), budget: Budget(epochs: 1, trainingSize: 256), on: try Self.tinySplits())
+        #expect(result.entries.map(\.name) == ["constant", "one-cycle"])
         // One-cycle starts at η_max/25, rises, and ends far below its peak; constant stays at η.
-        let rates = comparison.runs.map { $0.outcome!.history.steps.map(\.learningRate) }
+        let rates = result.entries.map { $0.runs[0].outcome!.history.steps.map(\.learningRate) }
         #expect(rates[0].allSatisfy { $0 == 0.05 })
         #expect(abs(rates[1][0] - 0.002) < 1e-6 && rates[1].max()! <= 0.05 && rates[1].last! < rates[1].max()!)
     }

@@ -11,6 +11,7 @@ import Testing
         ["train", "--optimizer", "sgdd"],
         ["train", "--data", "/nonexistent/folder"],
         ["train", "--no-such-flag"],
+        ["train", "--train-size", "0"],
         ["no-such-subcommand"],
     ])
     func badFlagsExitWithStatus2(arguments: [String]) {
@@ -23,6 +24,16 @@ import Testing
                 as? TrainCommand)
         #expect(command.model == .mlp && command.optimizer == .adam && command.learningRate == 0.002)
         #expect(command.common.quick && command.common.format == .csv)
+        let cut = try #require(try DLBench.parseAsRoot(["train", "--train-size", "1000"]) as? TrainCommand)
+        #expect(cut.trainSize == 1000)
+    }
+
+    @Test func fashionMNISTIsKnownByName() throws {
+        let options = try CommonOptions.parse(["--data", "fashion-mnist"])
+        #expect(options.dataDirectory?.path == "/usr/share/datasets/fashion-mnist")
+        #expect(try CommonOptions.parse([]).dataDirectory == nil)
+        guard FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist") else { return }
+        #expect(try DataSplits.load(directory: options.dataDirectory, quick: true, seed: 1).name == "Fashion-MNIST")
     }
 
     @Test func quickRunWritesItsReport() throws {

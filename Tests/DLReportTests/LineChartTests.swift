@@ -147,4 +147,26 @@ private final class ParsedXML: NSObject, XMLParserDelegate {
         let xml = ParsedXML(chart.svg())
         #expect(xml.named("title").first?.text == "bell")
     }
+
+    @Test func bandsAreShadedUnderTheirLineAndWidenTheAxis() {
+        let series = LineChart.Series(name: "mean", x: [0, 1, 2], y: [1, 2, 3], band: .init(lower: [0.5, 1.5, 2.5], upper: [1.5, 2.5, 10]))
+        let xml = ParsedXML(LineChart(title: "band", x: .init("x"), y: .init("y"), series: [series]).svg())
+        let bands = xml.named("path").filter { $0.attributes["class"] == "band" }
+        #expect(bands.count == 1 && bands[0].attributes["fill-opacity"] == "0.18")
+        // Three upper and three lower corners, closed.
+        #expect(bands[0].attributes["d"]?.filter { $0 == "L" }.count == 5 && bands[0].attributes["d"]?.hasSuffix("Z") == true)
+        #expect(xml.texts(inGroup: "ticks").contains("10"), "the y axis covers the band's upper bound")
+    }
+
+    @Test func seriesBeyondTheEighthAreDashed() {
+        let series = (0..<10).map { LineChart.Series(name: "s\($0)", values: [Double($0), Double($0) + 1]) }
+        let xml = ParsedXML(LineChart(title: "many", x: .init("x"), y: .init("y"), series: series).svg())
+        let lines = xml.named("path").filter { $0.attributes["stroke"] != nil }
+        #expect(lines.count == 10)
+        #expect(lines.prefix(8).allSatisfy { $0.attributes["stroke-dasharray"] == nil })
+        #expect(lines.suffix(2).allSatisfy { $0.attributes["stroke-dasharray"] == "7 4" })
+        // Series 0 and 8 share a colour; the dash tells them apart, in the legend too.
+        #expect(lines[0].attributes["stroke"] == lines[8].attributes["stroke"])
+        #expect(xml.named("line").filter { $0.attributes["stroke-dasharray"] == "7 4" }.count == 2)
+    }
 }

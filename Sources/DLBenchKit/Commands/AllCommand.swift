@@ -7,16 +7,22 @@ import Foundation
 struct AllCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "all",
-        abstract: "Run every comparison (optimizers, norms, schedules, compress, classic) and write REPORT.md linking their reports.")
+        abstract: "Run every comparison (the engine's \(ComparisonRegistry.names.joined(separator: ", ")), then \(standaloneComparisons.joined(separator: ", "))) and write REPORT.md linking their reports.")
 
-    /// The comparisons, in the order run and listed.
-    static let comparisons = ["optimizers", "norms", "schedules", "compress", "classic"]
+    /// The subcommands not yet built on the comparison engine, run after the engine's.
+    static let standaloneComparisons = ["norms", "compress", "classic"]
+
+    /// The comparisons, in the order run and listed: the registry's, then the standalone ones.
+    static let comparisons = ComparisonRegistry.names + standaloneComparisons
 
     @Option(help: ArgumentHelp("A folder of IDX files (MNIST layout) or CIFAR-10/100 binary files. Default: the bundled MNIST.", valueName: "path"))
     var data: String?
 
-    @Option(parsing: .unconditional, help: "Seed of every comparison.")
+    @Option(parsing: .unconditional, help: "Seed of every comparison (the first seed of the engine's).")
     var seed: UInt64 = 1
+
+    @Option(parsing: .unconditional, help: "Seeds per entry of the engine's comparisons.")
+    var seeds = 3
 
     @Option(help: ArgumentHelp("Folder of REPORT.md and of one subfolder per comparison.", valueName: "dir"))
     var out = "bench-results"
@@ -32,6 +38,7 @@ struct AllCommand: ParsableCommand {
 
     func validate() throws {
         _ = try selectedComparisons()
+        try checkRange(seeds, 1...100, option: "--seeds")
         try checkFolderName(out, option: "--out")
     }
 
@@ -46,9 +53,12 @@ struct AllCommand: ParsableCommand {
         return Self.comparisons.filter(names.contains)
     }
 
-    /// The arguments passed to comparison `name`: its folder under `--out` and the shared flags.
+    /// The arguments passed to comparison `name`: `compare <name>` for the registry's, its folder
+    /// under `--out` and the shared flags.
     func arguments(for name: String) -> [String] {
-        var arguments = [name, "--out", URL(fileURLWithPath: out).appendingPathComponent(name).path, "--seed", String(seed)]
+        let engine = ComparisonRegistry.named(name) != nil
+        var arguments = (engine ? ["compare", name, "--seeds", String(seeds)] : [name])
+            + ["--out", URL(fileURLWithPath: out).appendingPathComponent(name).path, "--seed", String(seed)]
         if let data { arguments += ["--data", data] }
         if quick { arguments.append("--quick") }
         if quiet { arguments.append("--quiet") }
@@ -82,7 +92,7 @@ struct AllCommand: ParsableCommand {
         }
         let introduction = """
             \(quick ? "Quick runs (`--quick`: subsets of the data, fewer epochs), for smoke tests only." : "Full runs (`dlbench all`).") \
-            Seed \(seed). Total time \(NumberFormat.fixed(1).string(for: minutes(since: start))) minutes.
+            Seed \(seed); the engine's comparisons use seeds \(seed) to \(seed &+ UInt64(seeds - 1)). Total time \(NumberFormat.fixed(1).string(for: minutes(since: start))) minutes.
 
             \(timings.markdown())
             """

@@ -29,6 +29,9 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: "L2 weight decay λ (AdamW: decoupled).")
     var weightDecay: Float = 0
 
+    @Option(name: .customLong("train-size"), parsing: .unconditional, help: "Training images used, the first of the training split (default: all).")
+    var trainSize: Int?
+
     @Flag(help: "Augment training images with random translations of up to 2 pixels.")
     var augment = false
 
@@ -40,11 +43,12 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--learning-rate must be a positive number, got \(learningRate)")
         }
         if !(weightDecay >= 0 && weightDecay.isFinite) { throw ValidationError("--weight-decay must not be negative, got \(weightDecay)") }
+        try checkRange(trainSize, 1...10_000_000, option: "--train-size")
     }
 
     func run() throws {
         let directory = try common.outputDirectory(for: "train")
-        let data = try common.loadData()
+        let data = try common.loadData().cut(toTrainingSize: trainSize)
         let spec = TrainingSpec(
             model: model, optimizer: optimizer, learningRate: learningRate, schedule: schedule, norm: norm,
             epochs: common.epochs ?? (common.quick ? 1 : 3), batchSize: common.batchSize ?? 64, weightDecay: weightDecay,

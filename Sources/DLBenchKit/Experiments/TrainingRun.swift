@@ -25,8 +25,10 @@ struct TrainingOutcome {
     var spec: TrainingSpec
     var model: Sequential
     var history: TrainingHistory
-    /// The test set, evaluated once, at the end.
+    /// The test set, evaluated once, at the end (after every epoch with `testEveryEpoch`; this is the last).
     var test: Evaluation
+    /// Test accuracy after each epoch; empty unless trained with `testEveryEpoch`.
+    var testAccuracyPerEpoch: [Double] = []
     /// Wall-clock seconds of the training steps (evaluation excluded).
     var trainingSeconds: Double
     var parameterCount: Int
@@ -43,10 +45,12 @@ struct TrainingOutcome {
 ///
 /// Everything that depends on the data is checked before the first step and reported as a `RunError`:
 /// images the model cannot take, a schedule longer than the run, a test set the model does not fit.
-/// With `resume`, training continues from the checkpoint `last` in `checkpointDirectory` when it exists.
+/// With `resume`, training continues from the checkpoint `last` in `checkpointDirectory` when it exists;
+/// with `testEveryEpoch`, the test set is evaluated after every epoch (`TestAccuracyPerEpoch`).
+/// This is dlbench's one training loop: every subcommand that trains a network goes through it.
 func train(
     _ spec: TrainingSpec, on data: DataSplits, progress: ProgressReporter.Mode, checkpointDirectory: URL? = nil,
-    resume: Bool = false
+    resume: Bool = false, testEveryEpoch: Bool = false
 ) throws -> TrainingOutcome {
     let model: Sequential
     do {
@@ -60,9 +64,10 @@ func train(
     let configuration = TrainingConfiguration(
         epochs: spec.epochs, batchSize: spec.batchSize, seed: spec.seed, augmentation: spec.augmentation,
         checkpointDirectory: checkpointDirectory)
+    let testPerEpoch = testEveryEpoch && data.test.count > 0 ? TestAccuracyPerEpoch(test: data.test, normalization: data.normalization) : nil
     let trainer = Trainer(
         model: model, loss: SoftmaxCrossEntropy(), optimizer: optimizer, schedule: schedule, configuration: configuration,
-        callbacks: [TrainingProgress(mode: progress)])
+        callbacks: [TrainingProgress(mode: progress)] + (testPerEpoch.map { [$0] } ?? []))
     // An empty test set is the learning-rate search's (it scores on validation); `DataSplits.load` never gives one.
     let checkedSets = [("training", data.training, true), ("validation", data.validation, false)] + (data.test.count > 0 ? [("test", data.test, false)] : [])
     for (name, dataset, forTraining) in checkedSets {
@@ -76,9 +81,9 @@ func train(
         try trainer.resume(from: checkpointDirectory, name: "last")
     }
     let history = try trainer.fit(training: data.training, validation: data.validation, normalization: data.normalization)
-    let test = trainer.evaluate(data.test, normalization: data.normalization)
+    let test = testPerEpoch?.last ?? trainer.evaluate(data.test, normalization: data.normalization)
     return TrainingOutcome(
-        spec: spec, model: model, history: history, test: test,
+        spec: spec, model: model, history: history, test: test, testAccuracyPerEpoch: testPerEpoch?.accuracies ?? [],
         trainingSeconds: history.epochs.reduce(0) { $0 + $1.seconds }, parameterCount: model.parameterCount)
 }
 
@@ -99,8 +104,7 @@ func learningCurves(_ runs: [(name: String, history: TrainingHistory)]) -> (loss
     let loss = LineChart(
         title: "Training loss", x: .init("step"), y: .init("mini-batch loss", scale: .log10),
         series: runs.map { run in
-            let smoothed = movingAverage(run.history.steps.map { Double($0.loss) }, window: 20)
-            return .init(name: run.name, x: run.history.steps.map { Double($0.step) }, y: smoothed)
+            .init(name: run.name, x: run.history.steps.map { Double($0.step) }, y: smoothedLoss(run.history))
         })
     let accuracy = LineChart(
         title: "Validation accuracy", x: .init("epoch"), y: .init("accuracy"),
@@ -111,15 +115,18 @@ func learningCurves(_ runs: [(name: String, history: TrainingHistory)]) -> (loss
     return (loss, accuracy)
 }
 
-/// The trailing mean over `window` values, so noisy per-step losses read as a curve.
-func movingAverage(_ values: [Double], window: Int) -> [Double] {
-    var result: [Double] = []
-    result.reserveCapacity(values.count)
-    var sum = 0.0
-    for (i, value) in values.enumerated() {
-        sum += value
-        if i >= window { sum -= values[i - window] }
-        result.append(sum / Double(min(i + 1, window)))
+/// The bias-corrected exponential moving average with span `span` (α = 2/(span + 1)):
+///
+///     m₀ = 0,   mₜ = (1 − α)·mₜ₋₁ + α·xₜ,   output mₜ / (1 − (1 − α)ᵗ)
+///
+/// so that noisy per-step losses read as a curve. The correction makes the first output x₁ and the
+/// early ones the mean of what has been seen, with no kink where a trailing window fills up.
+func exponentialMovingAverage(_ values: [Double], span: Int) -> [Double] {
+    let decay = 1 - 2 / (Double(span) + 1)
+    var average = 0.0, weight = 1.0
+    return values.map { value in
+        average = decay * average + (1 - decay) * value
+        weight *= decay
+        return average / (1 - weight)
     }
-    return result
 }

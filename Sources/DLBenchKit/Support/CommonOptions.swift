@@ -5,8 +5,16 @@ import Foundation
 
 /// The options every training subcommand shares.
 struct CommonOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("A folder of IDX files (MNIST layout) or CIFAR-10/100 binary files. Default: the bundled MNIST.", valueName: "path"))
+    @Option(help: ArgumentHelp("fashion-mnist (the Debian package's files), or a folder of IDX files (MNIST layout) or CIFAR-10/100 binary files. Default: the bundled MNIST.", valueName: "path"))
     var data: String?
+
+    /// The data sets `--data` knows by name, and their folders.
+    static let namedDataSets = ["fashion-mnist": "/usr/share/datasets/fashion-mnist"]
+
+    /// The folder of `--data`: a named data set's or the path given; nil: the bundled MNIST.
+    var dataDirectory: URL? {
+        data.map { URL(fileURLWithPath: Self.namedDataSets[$0.lowercased()] ?? $0, isDirectory: true) }
+    }
 
     @Option(parsing: .unconditional, help: "Seed of initialization, data order and augmentation.")
     var seed: UInt64 = 1
@@ -37,10 +45,11 @@ struct CommonOptions: ParsableArguments {
         try checkRange(epochs, 1...Self.maximumEpochs, option: "--epochs")
         try checkRange(batchSize, 1...Self.maximumBatchSize, option: "--batch-size")
         try checkFolderName(out, option: "--out")
-        if let data {
+        if let data, let directory = dataDirectory {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw ValidationError("--data \(data): no such folder")
+            guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                let hint = Self.namedDataSets[data.lowercased()] != nil ? " (install the Debian package dataset-\(data.lowercased()): make deps)" : ""
+                throw ValidationError("--data \(data): no such folder \(directory.path)\(hint)")
             }
         }
     }
@@ -58,7 +67,7 @@ struct CommonOptions: ParsableArguments {
 
     /// Loads the data set named by `--data` (or the bundled MNIST) and splits off a validation set.
     func loadData() throws -> DataSplits {
-        try DataSplits.load(directory: data.map { URL(fileURLWithPath: $0, isDirectory: true) }, quick: quick, seed: seed)
+        try DataSplits.load(directory: dataDirectory, quick: quick, seed: seed)
     }
 }
 

@@ -28,7 +28,7 @@ struct DataSplits {
         } else if let directory, fileManager.fileExists(atPath: directory.appendingPathComponent("train.bin").path) {
             (name, (train, test)) = ("CIFAR-100", try CIFAR100.load(directory: directory))
         } else {
-            (name, (train, test)) = (directory == nil ? "MNIST" : directory!.lastPathComponent, try MNIST.load(directory: directory ?? MNIST.bundledDirectory))
+            (name, (train, test)) = (displayName(of: directory), try MNIST.load(directory: directory ?? MNIST.bundledDirectory))
         }
         guard train.count >= 2 else {
             throw RunError("\(name): the training set has \(train.count) image\(train.count == 1 ? "" : "s"); at least 2 are needed (one is held out for validation)")
@@ -51,6 +51,13 @@ struct DataSplits {
         return DataSplits(
             name: name, training: split.training, validation: split.validation, test: testSet,
             normalization: .perChannel(statisticsOf: split.training))
+    }
+
+    /// The name reports give an IDX folder: MNIST for the bundled one, Fashion-MNIST for the Debian
+    /// package's, else the folder's name.
+    private static func displayName(of directory: URL?) -> String {
+        guard let directory else { return "MNIST" }
+        return directory.lastPathComponent == "fashion-mnist" ? "Fashion-MNIST" : directory.lastPathComponent
     }
 
     /// A one-line description: `MNIST: 55000 training, 5000 validation, 10000 test images of 1×28×28`.

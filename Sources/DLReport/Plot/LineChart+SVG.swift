@@ -12,8 +12,11 @@ extension LineChart {
             require(false, "LineChart \"\(title)\": the y axis cannot be categorical")
         }
         let drawable = series.map { drawablePoints(of: $0) }
+        let bands = series.map { bandPoints(of: $0) }
         let xTicks = AxisTicks(xAxis.scale, covering: drawable.flatMap { $0.compactMap { $0?.x } })
-        let yTicks = AxisTicks(yAxis.scale, covering: drawable.flatMap { $0.compactMap { $0?.y } })
+        let yTicks = AxisTicks(
+            yAxis.scale,
+            covering: drawable.flatMap { $0.compactMap { $0?.y } } + bands.flatMap { $0.compactMap { $0 }.flatMap { [$0.lower, $0.upper] } })
         let legendNames = zip(series, drawable).map { entry, points in
             points.contains { $0 != nil } ? entry.name : entry.name + " (no data)"
         }
@@ -27,6 +30,9 @@ extension LineChart {
         ], text: title)
         addGrid(xTicks: xTicks, yTicks: yTicks, frame: frame, to: &document)
         addAxes(xTicks: xTicks, yTicks: yTicks, frame: frame, to: &document)
+        for (index, band) in bands.enumerated() {
+            addBand(band, style: SeriesStyle(index: index), xTicks: xTicks, yTicks: yTicks, frame: frame, to: &document)
+        }
         for (index, points) in drawable.enumerated() {
             addSeries(points, style: SeriesStyle(index: index), xTicks: xTicks, yTicks: yTicks, frame: frame, to: &document)
         }
@@ -44,6 +50,16 @@ extension LineChart {
     private func drawablePoints(of series: Series) -> [(x: Double, y: Double)?] {
         zip(series.x, series.y).map { x, y in
             isDrawable(x, on: xAxis.scale) && isDrawable(y, on: yAxis.scale) ? (x, y) : nil
+        }
+    }
+
+    /// The band points of `series` that both axes can show (both bounds), or `nil` where a gap starts.
+    private func bandPoints(of series: Series) -> [(x: Double, lower: Double, upper: Double)?] {
+        guard let band = series.band else { return [] }
+        return series.x.indices.map { i in
+            let (x, lower, upper) = (series.x[i], band.lower[i], band.upper[i])
+            return isDrawable(x, on: xAxis.scale) && isDrawable(lower, on: yAxis.scale) && isDrawable(upper, on: yAxis.scale)
+                ? (x, lower, upper) : nil
         }
     }
 
@@ -110,6 +126,29 @@ extension LineChart {
         ], text: yAxis.label)
     }
 
+    /// A series' band: one translucent closed path per run of drawable points, along the upper
+    /// bounds and back along the lower ones, under every line.
+    private func addBand(
+        _ points: [(x: Double, lower: Double, upper: Double)?], style: SeriesStyle,
+        xTicks: AxisTicks, yTicks: AxisTicks, frame: PlotFrame, to document: inout SVGDocument
+    ) {
+        let pixels = points.map { point in
+            point.flatMap { point -> (x: Double, lower: Double, upper: Double)? in
+                guard let x = xTicks.fraction(of: point.x).map(frame.x), let lower = yTicks.fraction(of: point.lower).map(frame.y),
+                      let upper = yTicks.fraction(of: point.upper).map(frame.y) else { return nil }
+                return (x, lower, upper)
+            }
+        }
+        let runs = pixels.split(whereSeparator: { $0 == nil }).map { $0.compactMap { $0 } }.filter { $0.count > 1 }
+        guard !runs.isEmpty else { return }
+        let data = runs.map { run in
+            let upper = run.map { coordinate($0.x) + "," + coordinate($0.upper) }
+            let lower = run.reversed().map { coordinate($0.x) + "," + coordinate($0.lower) }
+            return "M" + (upper + lower).joined(separator: "L") + "Z"
+        }
+        document.add("path", [("class", "band"), ("d", data.joined()), ("fill", style.color), ("fill-opacity", "0.18"), ("stroke", "none")])
+    }
+
     /// One series: a path whose subpaths are the runs of consecutive drawable points, a dot
     /// for each isolated point (a subpath of one point draws nothing), and markers if asked.
     private func addSeries(
@@ -129,9 +168,8 @@ extension LineChart {
                 "M" + run.map { coordinate($0.0) + "," + coordinate($0.1) }.joined(separator: "L")
             }
             if !data.isEmpty {
-                group.add("path", [
-                    ("d", data.joined()), ("fill", "none"), ("stroke", style.color),
-                    ("stroke-width", "2"), ("stroke-linejoin", "round"), ("stroke-linecap", "round"),
+                group.add("path", [("d", data.joined()), ("fill", "none")] + style.strokeAttributes + [
+                    ("stroke-linejoin", "round"), ("stroke-linecap", "round"),
                 ])
             }
             if showsMarkers {
@@ -154,8 +192,7 @@ extension LineChart {
                 let y = frame.top + 10 + Double(index) * PlotFrame.legendLineHeight
                 legend.add("line", [
                     ("x1", coordinate(x)), ("y1", coordinate(y)), ("x2", coordinate(x + 24)), ("y2", coordinate(y)),
-                    ("stroke", style.color), ("stroke-width", "2"),
-                ])
+                ] + style.strokeAttributes)
                 if showsMarkers {
                     legend.group([("fill", style.color)]) { style.addMarker(at: x + 12, y, to: &$0) }
                 }

@@ -14,8 +14,10 @@ import DLCore
 ///
 /// Points with a NaN or infinite coordinate, or a non-positive one on a logarithmic axis,
 /// are skipped and leave a gap in their line. Each series has its own colour from the
-/// Okabe–Ito palette, which colour-blind readers can tell apart, and, when `showsMarkers`
-/// is on, its own marker shape as well.
+/// Okabe–Ito palette, which colour-blind readers can tell apart, a dash pattern of its own
+/// beyond the eighth series, and, when `showsMarkers` is on, its own marker shape as well.
+/// A series with a `band` (e.g. mean ± standard deviation over seeds) is drawn over a shaded
+/// area between the band's bounds.
 public struct LineChart: Sendable {
     /// One named line: points joined in the order given.
     public struct Series: Sendable {
@@ -25,22 +27,40 @@ public struct LineChart: Sendable {
         public var x: [Double]
         /// The y coordinates, one per x coordinate.
         public var y: [Double]
+        /// A shaded area around the line, one lower and one upper bound per x coordinate; nil: none.
+        public var band: Band?
 
         /// A series through the points (x[i], y[i]); `x` and `y` must have the same length.
-        public init(name: String, x: [Double], y: [Double]) {
+        public init(name: String, x: [Double], y: [Double], band: Band? = nil) {
             require(
                 x.count == y.count,
                 "LineChart.Series \"\(name)\": \(x.count) x values for \(y.count) y values"
             )
+            require(
+                band.map { $0.lower.count == x.count && $0.upper.count == x.count } ?? true,
+                "LineChart.Series \"\(name)\": the band needs one lower and one upper bound per x value"
+            )
             self.name = name
             self.x = x
             self.y = y
+            self.band = band
         }
 
         /// A series through (0, values[0]), (1, values[1]), …: one value per category of a
         /// categorical x axis, or per epoch counted from 0.
         public init(name: String, values: [Double]) {
             self.init(name: name, x: values.indices.map(Double.init), y: values)
+        }
+    }
+
+    /// The bounds of a shaded area around a series, e.g. mean − sd and mean + sd at each x.
+    public struct Band: Sendable {
+        public var lower: [Double]
+        public var upper: [Double]
+
+        public init(lower: [Double], upper: [Double]) {
+            self.lower = lower
+            self.upper = upper
         }
     }
 

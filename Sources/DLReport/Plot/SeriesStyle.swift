@@ -2,7 +2,8 @@
 ///
 /// Colours are the Okabe–Ito palette (Okabe & Ito, "Color Universal Design", 2008), which
 /// readers with any common colour-vision deficiency can tell apart; yellow, faint on white,
-/// comes last. Marker shapes differ too, so that series stay distinct in greyscale prints.
+/// comes last. Marker shapes differ too, so that series stay distinct in greyscale prints, and
+/// each further eight series get a dash pattern, so that more than eight lines stay distinct.
 struct SeriesStyle {
     private static let colors = [
         "#0072B2", // blue
@@ -19,14 +20,25 @@ struct SeriesStyle {
         case circle, square, triangleUp, diamond, triangleDown
     }
 
+    /// Solid for the first eight series, then dashed, dotted and dash-dotted (SVG `stroke-dasharray`).
+    private static let dashPatterns: [String?] = [nil, "7 4", "2 3", "8 3 2 3"]
+
     /// The stroke and fill colour, as `#RRGGBB`.
     let color: String
+    /// The `stroke-dasharray` of the line; nil: solid.
+    let dash: String?
     private let marker: Marker
 
-    /// The style of the series at `index`; colours and markers repeat after 8 and 5 series.
+    /// The style of the series at `index`; colours, markers and dash patterns repeat after 8, 5 and 32 series.
     init(index: Int) {
         color = SeriesStyle.colors[index % SeriesStyle.colors.count]
+        dash = SeriesStyle.dashPatterns[index / SeriesStyle.colors.count % SeriesStyle.dashPatterns.count]
         marker = Marker.allCases[index % Marker.allCases.count]
+    }
+
+    /// The stroke attributes of a line in this style.
+    var strokeAttributes: [(String, String)] {
+        [("stroke", color), ("stroke-width", "2")] + (dash.map { [("stroke-dasharray", $0)] } ?? [])
     }
 
     /// Adds this series' marker centred on (x, y) to `document`.

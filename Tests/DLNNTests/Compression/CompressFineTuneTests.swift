@@ -22,7 +22,8 @@ struct CompressFineTuneTests {
 
         let baseline = Models.mlp(sizes: [784, 128, 10], seed: 6)
         let baselineAccuracy = try fit(baseline, learningRate: 0.02, epochs: 3)
-        #expect(baselineAccuracy > 0.88)
+        // 87.2% since the presets' logit layer starts small (88.x% with the unit-gain Xavier head before).
+        #expect(baselineAccuracy > 0.86)
 
         let result = try compress(baseline, inputShape: [1, 1, 28, 28], policy: CompressionPolicy(layers: .paths(["1"]), rank: .compressionRatio(4)))
         #expect(result.layers[0].rank == 27 && result.layers[0].compressionRatio >= 4)
