@@ -1,3 +1,4 @@
+import Foundation
 import DLNN
 
 extension ComparisonDefinition {
@@ -26,8 +27,10 @@ extension ComparisonDefinition {
 
 /// Judged on where each loss curve ends (`EntryResult.endLoss`): reproduced when the lowest mean
 /// belongs to an intermediate rate, the lowest
-/// rate ends significantly higher (Welch, 5%), and the highest rate diverged or ended significantly
-/// higher too; not reproduced when the lowest or highest rate has the lowest loss.
+/// rate ends significantly higher (Welch, 5%), and the highest rate diverged, ended no better than
+/// chance in every seed (a loss ≥ ln(classes), however large: a blow-up's spread across seeds would
+/// hide it from Welch's test) or ended significantly higher; not reproduced when the lowest or
+/// highest rate has the lowest loss.
 private func judgeRegimeClaim(_ result: ComparisonResult) -> (measured: String, verdict: Verdict) {
     let finished = result.entries.filter { !$0.finished.isEmpty }
     guard let best = finished.min(by: { $0.endLoss.mean < $1.endLoss.mean }),
@@ -42,7 +45,9 @@ private func judgeRegimeClaim(_ result: ComparisonResult) -> (measured: String, 
     let measured = parts.joined(separator: "; ") + "."
     if best.name == low.name || best.name == high.name { return (measured, .notReproduced) }
     let lowWorse = WelchTest(low.endLoss, best.endLoss)
-    let highWorse = high.finished.isEmpty || high.divergedCount > 0
+    let chanceLoss = -log(result.thresholds.chance)
+    let highAtChance = high.finished.allSatisfy { (smoothedLoss($0.history).last ?? .nan) >= chanceLoss }
+    let highWorse = high.finished.isEmpty || high.divergedCount > 0 || highAtChance
         || { let test = WelchTest(high.endLoss, best.endLoss); return test.isSignificant && test.t > 0 }()
     return (measured, lowWorse.isSignificant && lowWorse.t > 0 && highWorse ? .reproduced : .inconclusive)
 }
