@@ -88,7 +88,7 @@ public final class JordanRNN: Layer {
         let shape = requireOutputShape(for: input.shape)
         let (length, rows) = (shape[0], shape[1])
         if let initialState {
-            require(initialState.hidden.shape == [1, rows, outputSize] && initialState.cell == nil,
+            require(initialState.hidden.shape == TensorShape(1, rows, outputSize) && initialState.cell == nil,
                     "\(summaryName): initial state \(describe(initialState.hidden.shape)): expected [1, \(rows), \(outputSize)] and no cell state")
         }
         let layout = Layout(length: length, rows: rows, hiddenSize: hiddenSize, outputSize: outputSize)
@@ -137,7 +137,7 @@ public final class JordanRNN: Layer {
         let input = forwardInput.take(layer: summaryName)
         let (length, rows) = (input.shape[0], input.shape[1])
         require(
-            outputGradient.shape == [length, rows, outputSize],
+            outputGradient.shape == TensorShape(length, rows, outputSize),
             "\(summaryName).backward: output gradient \(describe(outputGradient.shape)): expected [\(length), \(rows), \(outputSize)]")
         let layout = Layout(length: length, rows: rows, hiddenSize: hiddenSize, outputSize: outputSize)
         let (outputRows, stateRows) = (rows * outputSize, rows * hiddenSize)

@@ -79,7 +79,8 @@ final class RecurrentDirection {
         forwardInput.keep(input)
         workspace.resize(to: TensorShape(layout.count))
         hiddenStates.resize(to: TensorShape(length, rows, hiddenSize))
-        for state in [\RecurrentDirection.finalHidden, \.finalCell] { self[keyPath: state].resize(to: TensorShape(rows, hiddenSize)) }
+        finalHidden.resize(to: TensorShape(rows, hiddenSize))
+        finalCell.resize(to: TensorShape(rows, hiddenSize))
         let stateSize = layout.stateSize
         workspace.withUnsafeMutableBufferPointer { buffer in
             let blocks = layout.blocks(buffer.baseAddress!)
@@ -122,10 +123,11 @@ final class RecurrentDirection {
         let input = forwardInput.take(layer: cell.name)
         let (length, rows, stateSize) = (layout.length, layout.rows, layout.stateSize)
         require(
-            outputGradient.shape == [length, rows, hiddenSize],
+            outputGradient.shape == TensorShape(length, rows, hiddenSize),
             "\(cell.name).backward: output gradient \(describe(outputGradient.shape)): expected [\(length), \(rows), \(hiddenSize)]")
         inputGradient.resize(to: TensorShape(length, rows, inputSize))
-        for state in [\RecurrentDirection.initialHiddenGradient, \.initialCellGradient] { self[keyPath: state].resize(to: TensorShape(rows, hiddenSize)) }
+        initialHiddenGradient.resize(to: TensorShape(rows, hiddenSize))
+        initialCellGradient.resize(to: TensorShape(rows, hiddenSize))
         workspace.withUnsafeMutableBufferPointer { buffer in
             let blocks = layout.blocks(buffer.baseAddress!)
             // blocks.hidden and blocks.cellState now carry ∂L/∂h and ∂L/∂c back through time.
