@@ -23,15 +23,7 @@ func checkLoss(
     )
     #expect(result.gradient.shape == input.shape, "gradient shape", sourceLocation: sourceLocation)
 
-    var perturbed = x
-    let numeric = x.indices.map { i -> Double in
-        perturbed[i] = x[i] + step
-        let plus = reference(perturbed)
-        perturbed[i] = x[i] - step
-        let minus = reference(perturbed)
-        perturbed[i] = x[i]
-        return (plus - minus) / (2 * step)
-    }
+    let numeric = numericGradient(of: reference, at: x, step: step)
     let gradientError = relativeError(result.gradient.scalars.map(Double.init), numeric)
     #expect(gradientError < tolerance, "gradient relative error \(gradientError)", sourceLocation: sourceLocation)
 }

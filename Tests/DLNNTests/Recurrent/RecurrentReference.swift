@@ -78,18 +78,5 @@ struct RecurrentReference {
     }
 }
 
-/// The central difference (f(v + εeᵢ) − f(v − εeᵢ)) / 2ε for every i.
-func numericGradient(of f: ([Double]) -> Double, at v: [Double], step: Double = 1e-5) -> [Double] {
-    var perturbed = v
-    return v.indices.map { i in
-        perturbed[i] = v[i] + step
-        let plus = f(perturbed)
-        perturbed[i] = v[i] - step
-        let minus = f(perturbed)
-        perturbed[i] = v[i]
-        return (plus - minus) / (2 * step)
-    }
-}
-
 /// Σᵢ aᵢ·bᵢ.
 func innerProduct(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }

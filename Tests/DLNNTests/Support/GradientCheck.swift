@@ -50,31 +50,31 @@ func checkGradients(
     let forwardError = relativeError(output.scalars.map(Double.init), referenceOutput)
     #expect(forwardError < tolerance, "\(layer.summaryName): forward differs from the reference by \(forwardError)", sourceLocation: sourceLocation)
 
-    var xPerturbed = x
-    var numericInputGradient = [Double](repeating: 0, count: x.count)
-    for i in x.indices {
-        xPerturbed[i] = x[i] + step
-        let plus = loss(xPerturbed, theta)
-        xPerturbed[i] = x[i] - step
-        let minus = loss(xPerturbed, theta)
-        xPerturbed[i] = x[i]
-        numericInputGradient[i] = (plus - minus) / (2 * step)
-    }
+    let numericInputGradient = numericGradient(of: { loss($0, theta) }, at: x, step: step)
     let inputError = relativeError(inputGradient.scalars.map(Double.init), numericInputGradient)
     #expect(inputError < tolerance, "\(layer.summaryName): input gradient relative error \(inputError)", sourceLocation: sourceLocation)
 
     for (p, parameter) in layer.parameters.enumerated() {
-        var numeric = [Double](repeating: 0, count: theta[p].count)
         let original = theta[p]
-        for i in original.indices {
-            theta[p][i] = original[i] + step
-            let plus = loss(x, theta)
-            theta[p][i] = original[i] - step
-            let minus = loss(x, theta)
-            theta[p][i] = original[i]
-            numeric[i] = (plus - minus) / (2 * step)
-        }
+        let numeric = numericGradient(of: { values in
+            theta[p] = values
+            return loss(x, theta)
+        }, at: original, step: step)
+        theta[p] = original
         let error = relativeError(parameter.gradient.scalars.map(Double.init), numeric)
         #expect(error < tolerance, "\(layer.summaryName): gradient of \(parameter.name) relative error \(error)", sourceLocation: sourceLocation)
+    }
+}
+
+/// The central difference (f(v + εeᵢ) − f(v − εeᵢ)) / 2ε for every i.
+func numericGradient(of f: ([Double]) -> Double, at v: [Double], step: Double = 1e-5) -> [Double] {
+    var perturbed = v
+    return v.indices.map { i in
+        perturbed[i] = v[i] + step
+        let plus = f(perturbed)
+        perturbed[i] = v[i] - step
+        let minus = f(perturbed)
+        perturbed[i] = v[i]
+        return (plus - minus) / (2 * step)
     }
 }
