@@ -65,6 +65,25 @@ struct OptimizersCommandTests {
         #expect(text.contains("- **Verdict:** ") && text.contains("η = 3.0"))
     }
 
+    @Test func quickLargeBatchClaimRunsEndToEnd() throws {
+        let text = try Self.quickRun(["compare", "large-batch"], files: [])
+        #expect(text.contains("- **Verdict:** ") && text.contains("B = 128, η = 0.05, scaled + warm-up"))
+    }
+
+    @Test func largeBatchEntriesTrainAtTheirOwnBatchAndScaledRate() throws {
+        let result = try ComparisonRunner(seeds: [1], progress: .quiet).run(
+            .largeBatch, budget: Budget(epochs: 5, batchSize: 32, trainingSize: 128), quick: true, on: try Self.tinySplits())
+        #expect(result.entries.map(\.name) == [
+            "B = 32, η = 0.0125", "B = 128, η = 0.05, scaled", "B = 128, η = 0.05, scaled + warm-up", "B = 128, η = 0.0125, not scaled",
+        ])
+        // 5 epochs of 128 images: 4 steps of 32 or 1 of 128 each. The warm-up takes one step
+        // (a fifth of the run) at half the rate the scaled entry starts at.
+        let steps = result.entries.map { $0.runs[0].outcome!.history.steps }
+        #expect(steps.map(\.count) == [20, 5, 5, 5])
+        #expect(steps[1][0].learningRate == 0.05 && steps[3][0].learningRate == 0.0125)
+        #expect(abs(steps[2][0].learningRate - 0.025) < 1e-7 && steps[2][1].learningRate == 0.05)
+    }
+
     @Test func scheduleRatesFollowTheirSchedule() throws {
         let result = try ComparisonRunner(seeds: [1], progress: .quiet).run(
             .schedules([.constant, .onecycle]), budget: Budget(epochs: 1, trainingSize: 256), on: try Self.tinySplits())

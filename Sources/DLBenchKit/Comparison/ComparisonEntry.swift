@@ -3,10 +3,13 @@ import DLNN
 /// One line of a comparison: the name in its tables and legends and the training specification it
 /// stands for. The specification's model and optimizer kinds are the factories of the model and the
 /// optimizer; its seed is replaced by each of the comparison's seeds in turn, and a nil learning
-/// rate is tuned on the validation split when the comparison tunes.
+/// rate is tuned on the validation split when the comparison tunes. Its batch size is the budget's
+/// unless the entry sets its own (`batchSize`), as the large-batch comparison does.
 struct ComparisonEntry {
     var name: String
     var spec: TrainingSpec
+    /// nil: the budget's batch size.
+    var batchSize: Int?
 }
 
 /// How much training each run of a comparison gets.
@@ -35,11 +38,11 @@ struct Budget: Equatable {
         return data
     }
 
-    /// `spec` with this budget's epochs and batch size.
-    func applied(to spec: TrainingSpec) -> TrainingSpec {
-        var spec = spec
-        spec.epochs = epochs
-        spec.batchSize = batchSize
-        return spec
+    /// `entry` with this budget's epochs, and its batch size unless the entry sets its own.
+    func applied(to entry: ComparisonEntry) -> ComparisonEntry {
+        var entry = entry
+        entry.spec.epochs = epochs
+        entry.spec.batchSize = entry.batchSize ?? batchSize
+        return entry
     }
 }

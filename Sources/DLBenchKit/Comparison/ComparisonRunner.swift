@@ -21,7 +21,7 @@ struct ComparisonRunner {
         precondition(!seeds.isEmpty, "ComparisonRunner: no seeds")
         let start = Date()
         let data = budget.cut(fullData)
-        var entries = definition.entries(quick).map { ComparisonEntry(name: $0.name, spec: budget.applied(to: $0.spec)) }
+        var entries = definition.entries(quick).map(budget.applied(to:))
         let checks = try initialLossChecks(entries, on: data)
         for check in checks { say(check.text, always: !check.isWithinTolerance) }
 
