@@ -13,6 +13,8 @@ struct TrainingSpec {
     var epochs = 3
     var batchSize = 64
     var weightDecay: Float = 0
+    /// The dropout probability after each hidden activation of the MLP (other models have no dropout layers).
+    var dropout: Float = 0
     var augmentation: Augmentation = .none
     var seed: UInt64 = 1
 
@@ -54,7 +56,8 @@ func train(
 ) throws -> TrainingOutcome {
     let model: Sequential
     do {
-        model = try spec.model.make(imageShape: data.training.imageShape, classCount: data.training.classCount, normalization: spec.norm, seed: spec.seed)
+        model = try spec.model.make(
+            imageShape: data.training.imageShape, classCount: data.training.classCount, normalization: spec.norm, dropout: spec.dropout, seed: spec.seed)
     } catch {
         throw RunError("--model \(spec.model.rawValue) cannot take the \(shapeText(data.training.imageShape)) images of \(data.name): \(error)")
     }

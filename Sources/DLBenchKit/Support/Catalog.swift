@@ -8,12 +8,15 @@ enum ModelKind: String, CaseIterable, ExpressibleByArgument {
 
     /// Builds the model for images of `shape` (C, H, W) and `classCount` classes; every call with
     /// the same seed gives the same initial weights. Throws a `ShapeError` when the images are too
-    /// small for the model's poolings.
-    func make(imageShape shape: TensorShape, classCount: Int, normalization: NormKind = .none, seed: UInt64) throws(ShapeError) -> Sequential {
+    /// small for the model's poolings. `dropout` applies to the MLP's hidden layers only.
+    func make(
+        imageShape shape: TensorShape, classCount: Int, normalization: NormKind = .none, dropout: Float = 0, seed: UInt64
+    ) throws(ShapeError) -> Sequential {
         let norm = normalization.factory
         switch self {
         case .mlp:
-            return Sequential(named: [("flatten", Flatten()), ("mlp", Models.mlp(sizes: [shape.reduce(1, *), 512, 512, classCount], seed: seed))])
+            let mlp = Models.mlp(sizes: [shape.reduce(1, *), 512, 512, classCount], dropout: dropout, seed: seed)
+            return Sequential(named: [("flatten", Flatten()), ("mlp", mlp)])
         case .lenet5:
             return try Models.lenet5(inputChannels: shape[0], classCount: classCount, imageSize: (shape[1], shape[2]), seed: seed)
         case .vgg:

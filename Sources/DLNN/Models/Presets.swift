@@ -48,15 +48,22 @@ public enum Models {
     }
 
     /// A multilayer perceptron: Flatten, then Dense(sizes[0] → sizes[1]), act, …, Dense(→ sizes.last),
-    /// with no activation after the last layer (it produces logits).
+    /// with no activation after the last layer (it produces logits). With `dropout` p > 0, a `Dropout`
+    /// of probability p follows every hidden activation (its masks seeded from `seed`).
     ///
     /// The leading Flatten lets it take images ([N, 1, 28, 28]) as well as vectors ([N, 784]).
-    public static func mlp(sizes: [Int] = [784, 512, 512, 10], activation: () -> any Layer = { ReLU() }, seed: UInt64 = 0) -> Sequential {
+    public static func mlp(
+        sizes: [Int] = [784, 512, 512, 10], activation: () -> any Layer = { ReLU() }, dropout: Float = 0, seed: UInt64 = 0
+    ) -> Sequential {
         require(sizes.count >= 2, "Models.mlp: sizes \(sizes) must list at least the input and output sizes")
+        require(dropout >= 0 && dropout < 1, "Models.mlp: dropout \(dropout) must be in [0, 1)")
         var generator = SeededGenerator(seed: seed)
         var layers: [any Layer] = [Flatten()]
         for (index, (inputSize, outputSize)) in zip(sizes, sizes.dropFirst()).enumerated() {
-            if index > 0 { layers.append(activation()) }
+            if index > 0 {
+                layers.append(activation())
+                if dropout > 0 { layers.append(Dropout(probability: dropout, seed: seed &+ UInt64(index))) }
+            }
             let isOutput = index == sizes.count - 2
             layers.append(Dense(
                 inputSize: inputSize, outputSize: outputSize,

@@ -33,6 +33,20 @@ import Testing
         #expect(try model.outputShape(for: [5, 784]) == [5, 10])
     }
 
+    @Test func mlpDropoutFollowsEveryHiddenActivationAndLeavesTheWeights() throws {
+        let plain = Models.mlp(sizes: [20, 16, 12, 3], seed: 5)
+        let dropped = Models.mlp(sizes: [20, 16, 12, 3], dropout: 0.5, seed: 5)
+        #expect(dropped.layers.map { String(describing: type(of: $0)) } == ["Flatten", "Dense", "ReLU", "Dropout", "Dense", "ReLU", "Dropout", "Dense"])
+        #expect(zip(plain.allParameters, dropped.allParameters).allSatisfy { $0.value == $1.value })
+        // In evaluation dropout is the identity: the same function as the plain network.
+        var generator = SeededGenerator(seed: 9)
+        let x = Tensor(shape: [4, 20], scalars: (0..<80).map { _ in generator.nextNormal() })
+        dropped.setTraining(false)
+        #expect(dropped.forward(x) == plain.forward(x))
+        dropped.setTraining(true)
+        #expect(dropped.forward(x) != plain.forward(x))
+    }
+
     @Test func smallVGGCountsAndNormalization() throws {
         let plain = try Models.smallVGG(activation: { TestTanh() })
         // Convolutions 160 + 2,320 + 4,640 + 9,248, classifier 1,568·128+128 + 128·10+10.
