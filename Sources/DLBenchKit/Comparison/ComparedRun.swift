@@ -38,6 +38,15 @@ private extension NonFiniteValueError {
 }
 
 extension DataSplits {
+    /// The splits a run that chooses hyper-parameters sees: the first `trainingSize` training and
+    /// `validationSize` validation images, and no test set (the test set never chooses anything).
+    func tuningSplits(trainingSize: Int, validationSize: Int) -> DataSplits {
+        var tuning = cut(toTrainingSize: trainingSize)
+        tuning.validation = validation.prefix(min(validationSize, validation.count))
+        tuning.test = test.prefix(0)
+        return tuning
+    }
+
     /// These splits with the training split cut to its first `size` images (nil: unchanged) and
     /// the input normalization recomputed on what remains.
     func cut(toTrainingSize size: Int?) -> DataSplits {

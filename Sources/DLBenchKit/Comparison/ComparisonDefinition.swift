@@ -42,3 +42,16 @@ enum Verdict: String {
     case notReproduced = "not reproduced"
     case inconclusive = "inconclusive at this budget"
 }
+
+extension Report {
+    /// The section of a claim (`statement`, by `source`), tested in `setting`: "claim — setting — measured — verdict".
+    mutating func addClaim(_ statement: String, source: String, setting: String, measured: String, verdict: Verdict) {
+        addHeading("Claim: \(statement)")
+        addParagraph("""
+            - **Claim:** \(statement) (\(source))
+            - **Setting:** \(setting)
+            - **Measured:** \(measured)
+            - **Verdict:** \(verdict.rawValue)
+            """)
+    }
+}

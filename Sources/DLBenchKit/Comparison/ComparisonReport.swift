@@ -104,13 +104,7 @@ extension ComparisonResult {
         report.addParagraph(findings.map { "- " + $0 }.joined(separator: "\n"))
         for claim in definition.claims {
             let (measured, verdict) = claim.judge(self)
-            report.addHeading("Claim: \(claim.statement)")
-            report.addParagraph("""
-                - **Claim:** \(claim.statement) (\(claim.source))
-                - **Setting:** \(data.name), \(budget.text), \(seeds.count) seeds
-                - **Measured:** \(measured)
-                - **Verdict:** \(verdict.rawValue)
-                """)
+            report.addClaim(claim.statement, source: claim.source, setting: "\(data.name), \(budget.text), \(seeds.count) seeds", measured: measured, verdict: verdict)
         }
         addDiagnoses(to: &report)
         addCurves(to: &report)

@@ -26,10 +26,7 @@ enum LearningRateGrid {
 
     /// The splits a tuning run sees: the training and validation prefixes, no test set.
     static func tuningData(_ data: DataSplits) -> DataSplits {
-        var tuning = data.cut(toTrainingSize: trainingSize)
-        tuning.validation = data.validation.prefix(min(validationSize, data.validation.count))
-        tuning.test = data.test.prefix(0)
-        return tuning
+        data.tuningSplits(trainingSize: trainingSize, validationSize: validationSize)
     }
 
     /// The rate with the best validation accuracy among `trials` (the first on ties), or nil if all diverged.
