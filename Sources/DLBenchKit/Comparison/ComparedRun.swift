@@ -67,7 +67,8 @@ func subsetDescription(_ data: DataSplits, availableTrainingImages available: In
 
 /// Why `run` did not reach `threshold` test accuracy, judged from its loss curve.
 ///
-/// A loss that rose well above its first value points to a step too large; a loss still falling
+/// A loss that rose well above its first value points to a step too large, one that never left its
+/// first value to dead units (or a step too small to matter); a loss still falling
 /// at the end or a low training accuracy, to a step too small for the budget; a good training
 /// accuracy with a poor held-out one, to steps too large for the weights to settle.
 func diagnosis(of run: ComparedRun, threshold: Double) -> String {
@@ -83,6 +84,11 @@ func diagnosis(of run: ComparedRun, threshold: Double) -> String {
     if let peak = smoothed.indices.max(by: { smoothed[$0] < smoothed[$1] }), smoothed[peak] > 1.5 * first {
         return "unstable (\(accuracy)): \(path), after rising to \(String(format: "%.3f", smoothed[peak])) around step \(peak + 1). "
             + "The learning rate is likely too large for \(run.name); try a smaller one."
+    }
+    if final >= 0.97 * first && (outcome.history.epochs.last?.trainingAccuracy ?? 0) < threshold {
+        return "stuck at its initial loss (\(accuracy)): \(path). At a large learning rate this is a network whose units died early "
+            + "(a ReLU network that outputs the same logits for every image); at a small one, steps too small to move it. "
+            + "Compare \(run.name)'s rate with the entries that learned."
     }
     let window = max(1, raw.count / 10)
     let last = raw.suffix(window).reduce(0, +) / Double(window)
