@@ -45,5 +45,6 @@ let package = Package(
         .testTarget(name: "DLNNTests", dependencies: ["DLNN"]),
         .testTarget(name: "DLReportTests", dependencies: ["DLReport"]),
         .testTarget(name: "DLBenchKitTests", dependencies: ["DLBenchKit"]),
+        .testTarget(name: "DLDistributedTests", dependencies: ["DLDistributed", "dldistributed-check"]),
     ]
 )
