@@ -4,6 +4,8 @@
 # talking over TCP — the path two machines on a network take. Then the same setting in one process
 # (batch 2·B instead of 2 ranks × B), for comparison. Needs root (ip netns), Open MPI (make deps) and
 # the release dlbench (swift build -c release --product dlbench). Cleans up after itself.
+# The ranks yield the CPU while they wait (mpi_yield_when_idle): with both "hosts" on one
+# machine's cores, Open MPI's busy polling otherwise starves the rank it waits for.
 #
 #   sudo Scripts/mpi-two-namespaces.sh                      # LeNet-5, 1 epoch, batch 32 per rank
 #   sudo MODEL=mlp EPOCHS=2 BATCH=64 Scripts/mpi-two-namespaces.sh --train-size 20000
@@ -66,6 +68,7 @@ ip netns exec "${namespaces[0]}" unshare --uts sh -c "hostname ${namespaces[0]};
     mpirun --allow-run-as-root --hostfile "$work/hostfile" -np 2 --map-by node \
     --mca plm_rsh_agent "$work/launch-agent.sh" \
     --mca btl tcp,self --mca btl_tcp_if_include "$subnet" --mca oob_tcp_if_include "$subnet" \
+    --mca mpi_yield_when_idle 1 \
     -x OPENBLAS_NUM_THREADS=1 -x PATH \
     "$dlbench" train --distributed --model "$model" --epochs "$epochs" --batch-size "$batch" --quiet \
     --out "$work/distributed" "$@"

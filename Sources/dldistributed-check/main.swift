@@ -6,6 +6,8 @@
 //   shards <output>                                      every rank writes the sample indices of its shard
 //       of epochs 0 and 1 (100 samples, batch 8 per rank) to <output>.<rank>, one epoch per line.
 //   fail <output>                                        rank 1 throws in its second step; the job must abort.
+//   allreduce <floats> <repetitions>                     rank 0 prints the mean time of an in-place allreduce
+//       of <floats> Floats, started together after a barrier (a measurement, not run by the tests).
 import DLDistributed
 import DLNN
 import Foundation
@@ -69,6 +71,21 @@ func train(world: Communicator, output: String, batchNorm: String, steps: Int, f
     try write(lines, to: output)
 }
 
+func timeAllreduce(world: Communicator, floats: Int, repetitions: Int) {
+    var buffer = [Float](repeating: 1, count: floats)
+    var seconds = 0.0
+    for _ in 0..<repetitions {
+        world.barrier()
+        let start = DispatchTime.now()
+        buffer.withUnsafeMutableBufferPointer { world.allreduceSum($0) }
+        seconds += Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
+    if world.isRoot {
+        let mean = seconds / Double(repetitions)
+        print("allreduce of \(floats) floats (\(4 * floats) bytes) over \(world.size) ranks: \(String(format: "%.1f", mean * 1e6)) µs mean of \(repetitions)")
+    }
+}
+
 func shards(world: Communicator, output: String) throws {
     var batches = BatchIterator(
         dataset: syntheticImages(count: 100), batchSize: 8, seed: 11, normalization: .unitRange,
@@ -91,12 +108,17 @@ func shards(world: Communicator, output: String) throws {
 let arguments = CommandLine.arguments
 let world = try Communicator.world()
 world.abortingOnError {
-    guard arguments.count >= 3 else { throw CheckFailure(description: "usage: dldistributed-check train|shards|fail <output> …") }
+    guard arguments.count >= 3 else { throw CheckFailure(description: "usage: dldistributed-check train|shards|fail <output> … or allreduce <floats> <repetitions>") }
     switch arguments[1] {
     case "train":
         guard arguments.count == 5, let steps = Int(arguments[4]) else { throw CheckFailure(description: "usage: train <output> <none|local|synchronized> <steps>") }
         try train(world: world, output: arguments[2], batchNorm: arguments[3], steps: steps, failing: false)
     case "shards": try shards(world: world, output: arguments[2])
+    case "allreduce":
+        guard arguments.count == 4, let repetitions = Int(arguments[3]), let floats = Int(arguments[2]), floats > 0, repetitions > 0 else {
+            throw CheckFailure(description: "usage: allreduce <floats> <repetitions>")
+        }
+        timeAllreduce(world: world, floats: floats, repetitions: repetitions)
     case "fail": try train(world: world, output: arguments[2], batchNorm: "none", steps: 4, failing: true)
     default: throw CheckFailure(description: "unknown mode \(arguments[1])")
     }
