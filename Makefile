@@ -1,16 +1,17 @@
 # Two commands: `make test` and `make bench`. Both install the system libraries first.
 SWIFT ?= swift
-APT_PACKAGES := libopenblas-dev zlib1g-dev pkg-config dataset-fashion-mnist
+APT_PACKAGES := libopenblas-dev zlib1g-dev pkg-config dataset-fashion-mnist libopenmpi-dev openmpi-bin
 FASHION_MNIST := /usr/share/datasets/fashion-mnist
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build test bench docs clean
 
-# Installs OpenBLAS (with its bundled LAPACK), zlib and Fashion-MNIST (for `--data $(FASHION_MNIST)`)
-# through apt when they are missing.
+# Installs OpenBLAS (with its bundled LAPACK), zlib, Open MPI (DLDistributed and `mpirun`, for the
+# data-parallel tests) and Fashion-MNIST (for `--data $(FASHION_MNIST)`) through apt when they are missing.
 deps:
-	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists openblas zlib && [ -d $(FASHION_MNIST) ]; then \
-		echo "deps: openblas, zlib and Fashion-MNIST found"; \
+	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists openblas zlib ompi-c \
+		&& command -v mpirun >/dev/null 2>&1 && [ -d $(FASHION_MNIST) ]; then \
+		echo "deps: openblas, zlib, Open MPI and Fashion-MNIST found"; \
 	else \
 		echo "deps: installing $(APT_PACKAGES)"; \
 		$(SUDO) apt-get update -qq && \

@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "DLCore", targets: ["DLCore"]),
         .library(name: "DLNN", targets: ["DLNN"]),
+        .library(name: "DLDistributed", targets: ["DLDistributed"]),
         .executable(name: "dlbench", targets: ["dlbench"]),
     ],
     dependencies: [
@@ -24,18 +25,26 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .systemLibrary(
+            name: "CMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev"])]
+        ),
         .target(name: "CCPUID"),
         .target(name: "DLCore", dependencies: ["CBLAS", "CCPUID"]),
         .target(name: "DLReport", dependencies: ["DLCore"]),
         .target(name: "DLNN", dependencies: ["DLCore", "CZlib"]),
+        .target(name: "DLDistributed", dependencies: ["DLNN", "CMPI"]),
         .target(
             name: "DLBenchKit",
-            dependencies: ["DLNN", "DLReport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["DLNN", "DLDistributed", "DLReport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "dlbench", dependencies: ["DLBenchKit", "DLCore"]),
+        .executableTarget(name: "dldistributed-check", dependencies: ["DLDistributed", "DLNN"]),
         .testTarget(name: "DLCoreTests", dependencies: ["DLCore", "CCPUID"]),
         .testTarget(name: "DLNNTests", dependencies: ["DLNN"]),
         .testTarget(name: "DLReportTests", dependencies: ["DLReport"]),
         .testTarget(name: "DLBenchKitTests", dependencies: ["DLBenchKit"]),
+        .testTarget(name: "DLDistributedTests", dependencies: ["DLDistributed", "dldistributed-check"]),
     ]
 )

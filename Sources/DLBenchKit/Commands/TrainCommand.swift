@@ -1,4 +1,5 @@
 import ArgumentParser
+import DLDistributed
 import DLNN
 import DLReport
 import Foundation
@@ -35,6 +36,12 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Augment training images with random translations of up to 2 pixels.")
     var augment = false
 
+    @Flag(help: "One rank of a data-parallel MPI job: start with `mpirun -np N dlbench train … --distributed`. Each rank trains on its shard at --batch-size (the global batch is N times larger); rank 0 prints, writes the report and the checkpoints.")
+    var distributed = false
+
+    @Flag(name: .customLong("sync-batchnorm"), help: "With --distributed and --norm batch: normalize with the statistics of the global batch (all ranks) instead of each rank's.")
+    var synchronizedBatchNorm = false
+
     @Flag(help: "Continue from <out>/checkpoints/last.safetensors if it exists (same flags as the interrupted run); the result is the same, bit for bit, as a run never interrupted.")
     var resume = false
 
@@ -44,18 +51,33 @@ struct TrainCommand: ParsableCommand {
         }
         if !(weightDecay >= 0 && weightDecay.isFinite) { throw ValidationError("--weight-decay must not be negative, got \(weightDecay)") }
         try checkRange(trainSize, 1...10_000_000, option: "--train-size")
+        if synchronizedBatchNorm && !distributed { throw ValidationError("--sync-batchnorm needs --distributed") }
     }
 
     func run() throws {
+        guard distributed else { return try train(dataParallel: nil) }
+        // MPI starts only here: a run without --distributed never initializes it. An error on one
+        // rank ends every rank (MPI_Abort) instead of leaving the others in an allreduce.
+        let world = try Communicator.world()
+        world.abortingOnError {
+            try train(dataParallel: DataParallel(communicator: world, synchronizedBatchNorm: synchronizedBatchNorm))
+        }
+        world.finalize()
+    }
+
+    private func train(dataParallel: DataParallel?) throws {
+        let isRoot = dataParallel?.communicator.isRoot ?? true
+        let ranks = dataParallel?.communicator.size ?? 1
         let directory = try common.outputDirectory(for: "train")
         let data = try common.loadData().cut(toTrainingSize: trainSize)
         let spec = TrainingSpec(
             model: model, optimizer: optimizer, learningRate: learningRate, schedule: schedule, norm: norm,
             epochs: common.epochs ?? (common.quick ? 1 : 3), batchSize: common.batchSize ?? 64, weightDecay: weightDecay,
             augmentation: augment ? Augmentation(maxTranslation: 2) : .none, seed: common.seed)
-        let outcome = try train(
+        let outcome = try DLBenchKit.train(
             spec, on: data, progress: common.progressMode, checkpointDirectory: directory.appendingPathComponent("checkpoints"),
-            resume: resume)
+            resume: resume, dataParallel: dataParallel)
+        guard isRoot else { return }
 
         var table = Table(headers: ["epoch", "training loss", "training accuracy", "validation loss", "validation accuracy", "learning rate", "seconds", "images/s"])
         for epoch in outcome.history.epochs {
@@ -67,9 +89,15 @@ struct TrainCommand: ParsableCommand {
             ])
         }
         printTable(table, format: common.format)
-        let summary = "\(model.rawValue) with \(optimizer.displayName) (η = \(spec.effectiveLearningRate), \(schedule.displayName)): "
+        // Every rank trains as fast as rank 0 (they wait for each other in every allreduce).
+        var summary = "\(model.rawValue) with \(optimizer.displayName) (η = \(spec.effectiveLearningRate), \(schedule.displayName)): "
             + "test accuracy \(NumberFormat.percent(2).string(for: outcome.test.accuracy)) after \(spec.epochs) epochs, "
-            + "\(Int(outcome.imagesPerSecond)) images/s."
+            + "\(Int(outcome.imagesPerSecond * Double(ranks))) images/s"
+        if let dataParallel {
+            let milliseconds = 1000 * dataParallel.allreduceSeconds / Double(max(dataParallel.allreduceCount, 1))
+            summary += " on \(ranks) ranks (batch \(spec.batchSize) each), \(NumberFormat.fixed(2).string(for: milliseconds)) ms per step in the gradient allreduce"
+        }
+        summary += "."
         if common.format == .table { print(summary) }
 
         var report = Report(title: "dlbench train", summary: summary)
@@ -78,6 +106,7 @@ struct TrainCommand: ParsableCommand {
             ("schedule", .text(schedule.displayName)), ("normalization", .text(norm.displayName)),
             ("weight decay", Cell(weightDecay, format: .significant(3))), ("augmentation", .text(augment ? "translations ≤ 2 px" : "none")),
             ("parameters", .integer(outcome.parameterCount)),
+            ("processes", .text(dataParallel.map { "\(ranks) MPI ranks, data-parallel\($0.synchronizedBatchNorm ? ", synchronized BatchNorm" : "")" } ?? "1")),
         ])
         report.addTable(table, title: "Per epoch")
         var testTable = Table(headers: ["test loss", "test accuracy", "top-5 accuracy", "images"])

@@ -1,3 +1,4 @@
+import DLDistributed
 import DLNN
 import DLReport
 import Foundation
@@ -49,10 +50,12 @@ struct TrainingOutcome {
 /// images the model cannot take, a schedule longer than the run, a test set the model does not fit.
 /// With `resume`, training continues from the checkpoint `last` in `checkpointDirectory` when it exists;
 /// with `testEveryEpoch`, the test set is evaluated after every epoch (`TestAccuracyPerEpoch`).
+/// With `dataParallel`, this process is one rank of an MPI job: it trains on its shard at
+/// `spec.batchSize` per rank (`DataParallel`), and only rank 0 shows progress.
 /// This is dlbench's one training loop: every subcommand that trains a network goes through it.
 func train(
     _ spec: TrainingSpec, on data: DataSplits, progress: ProgressReporter.Mode, checkpointDirectory: URL? = nil,
-    resume: Bool = false, testEveryEpoch: Bool = false
+    resume: Bool = false, testEveryEpoch: Bool = false, dataParallel: DataParallel? = nil
 ) throws -> TrainingOutcome {
     let model: Sequential
     do {
@@ -62,7 +65,9 @@ func train(
         throw RunError("--model \(spec.model.rawValue) cannot take the \(shapeText(data.training.imageShape)) images of \(data.name): \(error)")
     }
     let optimizer = spec.optimizer.make(model.allParameters, learningRate: spec.learningRate, weightDecay: spec.weightDecay)
-    let stepsPerEpoch = (data.training.count + spec.batchSize - 1) / spec.batchSize
+    let shard = dataParallel.map { DataShard(index: $0.communicator.rank, count: $0.communicator.size) } ?? .whole
+    let shardCount = shard.sampleCount(orderCount: data.training.count, batchSize: spec.batchSize)
+    let stepsPerEpoch = (shardCount + spec.batchSize - 1) / spec.batchSize
     let schedule = try spec.schedule.make(rate: spec.effectiveLearningRate, totalSteps: stepsPerEpoch * spec.epochs, stepsPerEpoch: stepsPerEpoch)
     let configuration = TrainingConfiguration(
         epochs: spec.epochs, batchSize: spec.batchSize, seed: spec.seed, augmentation: spec.augmentation,
@@ -70,7 +75,8 @@ func train(
     let testPerEpoch = testEveryEpoch && data.test.count > 0 ? TestAccuracyPerEpoch(test: data.test, normalization: data.normalization) : nil
     let trainer = Trainer(
         model: model, loss: SoftmaxCrossEntropy(), optimizer: optimizer, schedule: schedule, configuration: configuration,
-        callbacks: [TrainingProgress(mode: progress)] + (testPerEpoch.map { [$0] } ?? []))
+        callbacks: [TrainingProgress(mode: shard.index == 0 ? progress : .quiet)] + (testPerEpoch.map { [$0] } ?? []))
+    dataParallel?.attach(to: trainer)
     // An empty test set is the learning-rate search's (it scores on validation); `DataSplits.load` never gives one.
     let checkedSets = [("training", data.training, true), ("validation", data.validation, false)] + (data.test.count > 0 ? [("test", data.test, false)] : [])
     for (name, dataset, forTraining) in checkedSets {

@@ -9,6 +9,9 @@
 ///         }
 ///     }
 ///
+/// With a `shard` other than `.whole`, each epoch iterates that shard's part of the epoch's order
+/// (see `DataShard`), `batchSize` samples per batch.
+///
 /// Each epoch's sample order and augmentations are drawn from a `SeededGenerator` seeded by
 /// `seed` and the epoch index alone, so an epoch can be replayed (or a run resumed) exactly.
 ///
@@ -53,10 +56,15 @@ public struct BatchIterator {
     public let augmentation: Augmentation
     /// How an epoch chooses its samples.
     public let sampling: Sampling
+    /// The part of every epoch's order this iterator visits.
+    public let shard: DataShard
     /// The index of the current epoch; -1 before the first `startEpoch()`.
     public private(set) var epoch = -1
 
+    /// The epoch's order of all samples.
     private var order: [Int]
+    /// The samples of `shard` in `order`, visited in turn.
+    private var samples: [Int]
     private var position = 0
     private var generator = SeededGenerator(seed: 0)
     /// The samples of each class, for class-balanced sampling.
@@ -66,7 +74,8 @@ public struct BatchIterator {
     /// Creates an iterator; call `startEpoch()` before asking for batches.
     public init(
         dataset: ImageDataset, batchSize: Int, shuffle: Bool = true, dropLast: Bool = false, seed: UInt64 = 0,
-        normalization: InputNormalization = .unitRange, augmentation: Augmentation = .none, sampling: Sampling = .uniform
+        normalization: InputNormalization = .unitRange, augmentation: Augmentation = .none, sampling: Sampling = .uniform,
+        shard: DataShard = .whole
     ) {
         require(batchSize > 0, "BatchIterator: batch size \(batchSize) must be positive")
         normalization.requireFits(channels: dataset.channels, planeSize: dataset.height * dataset.width)
@@ -78,7 +87,9 @@ public struct BatchIterator {
         self.normalization = normalization
         self.augmentation = augmentation
         self.sampling = sampling
+        self.shard = shard
         self.order = Array(0..<dataset.count)
+        self.samples = shard == .whole ? order : []
         var members = Array(repeating: [Int](), count: dataset.classCount)
         if sampling == .classBalanced {
             for (index, label) in dataset.labels.enumerated() { members[label].append(index) }
@@ -87,9 +98,15 @@ public struct BatchIterator {
         self.workspace = Workspace(batchSize: min(batchSize, max(dataset.count, 1)), dataset: dataset)
     }
 
-    /// Batches per epoch: ⌈N / B⌉, or ⌊N / B⌋ with `dropLast`.
+    /// Batches per epoch: ⌈N / B⌉, or ⌊N / B⌋ with `dropLast`, for the N samples of the shard.
     public var batchesPerEpoch: Int {
-        dropLast ? dataset.count / batchSize : (dataset.count + batchSize - 1) / batchSize
+        let count = shardSampleCount
+        return dropLast ? count / batchSize : (count + batchSize - 1) / batchSize
+    }
+
+    /// The samples of each epoch in `shard`: the data set's size when unsharded.
+    public var shardSampleCount: Int {
+        shard == .whole ? dataset.count : shard.sampleCount(orderCount: dataset.count, batchSize: batchSize)
     }
 
     /// Starts the epoch after the current one.
@@ -113,16 +130,22 @@ public struct BatchIterator {
                 order[i] = members[generator.nextIndex(below: members.count)]
             }
         }
+        if shard == .whole {
+            samples = order
+        } else {
+            samples.removeAll(keepingCapacity: true)
+            for position in shard.positions(orderCount: order.count, batchSize: batchSize) { samples.append(order[position]) }
+        }
     }
 
     /// The next batch of the current epoch, or nil when the epoch is over.
     public mutating func nextBatch() -> Batch? {
         require(epoch >= 0, "BatchIterator: call startEpoch() before nextBatch()")
-        let size = min(batchSize, order.count - position)
+        let size = min(batchSize, samples.count - position)
         guard size > 0, !(dropLast && size < batchSize) else { return nil }
         if !isKnownUniquelyReferenced(&workspace) { workspace = workspace.copy() }
         let batch = workspace.fill(
-            samples: order[position..<position + size], from: dataset,
+            samples: samples[position..<position + size], from: dataset,
             normalization: normalization, augmentation: augmentation, generator: &generator
         )
         position += size

@@ -60,7 +60,7 @@ extension ImageDataset: Dataset {
 }
 
 extension BatchIterator: BatchSource {
-    public var sampleCount: Int { dataset.count }
+    public var sampleCount: Int { shardSampleCount }
     public var targetKind: TargetKind { dataset.targetKind }
 
     public mutating func nextTrainingBatch() -> TrainingBatch? {

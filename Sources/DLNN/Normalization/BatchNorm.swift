@@ -73,6 +73,15 @@ public final class BatchNorm: Layer {
     /// The running (unbiased) variance, `running_var` [C]; nil when not tracked.
     public var runningVariance: Parameter? { kernel.running?.variance }
 
+    /// Synchronized batch normalization (PyTorch's `SyncBatchNorm`) when set: in training, the
+    /// mean and variance are those of the global batch of all replicas, and backward sums the
+    /// terms through μ and σ² across them too. nil (the default) keeps per-replica statistics.
+    /// Every replica must then run each training forward and backward pass in step.
+    public var statisticsReduction: (any ReplicaReduction)? {
+        get { kernel.statisticsReduction }
+        set { kernel.statisticsReduction = newValue }
+    }
+
     public var parameters: [Parameter] { kernel.parameters }
     public var buffers: [Parameter] { kernel.running?.buffers ?? [] }
 

@@ -13,6 +13,11 @@
 ///
 /// With fixed (running) statistics the two means vanish: ∂L/∂x = d / √(σ²_c + ε).
 ///
+/// With a `statisticsReduction` (synchronized batch normalization), a forward pass that learns
+/// statistics takes the group sums Σx, Σ(x − μ)² and the counts m over all replicas, and the
+/// backward pass the sums Σd and Σd·x̂: every replica normalizes with the statistics of the global
+/// batch, and the gradients are those of the global batch.
+///
 /// A kernel whose γ and β are both frozen (`isTrainable == false`) is being fine-tuned around:
 /// it leaves their gradients alone and, with running statistics, normalizes with them and keeps
 /// them fixed even in training mode, as PyTorch users get by putting a frozen `BatchNorm` in `eval()`.
@@ -28,10 +33,16 @@ final class NormalizationKernel {
     let bias: Parameter?
     /// Per-channel running statistics, nil when the layer does not track them.
     let running: RunningStatistics?
+    /// Sums the statistics across replicas in training, when set (synchronized batch normalization).
+    var statisticsReduction: (any ReplicaReduction)?
 
     /// The layout of the last forward pass; nil before the first.
     private(set) var layout: NormalizationLayout?
     private var usedBatchStatistics = false
+    /// Whether the last forward pass summed its statistics across replicas.
+    private var reducedStatistics = false
+    /// m, the values each group's statistics were taken over in the last forward pass (over all replicas when reduced).
+    private var statisticsCount = 0.0
     private(set) var input = Tensor.zeros([0])
     private var output = Tensor.zeros([0])
     private var inputGradient = Tensor.zeros([0])
@@ -42,6 +53,8 @@ final class NormalizationKernel {
     /// Σ g and Σ g·x̂ per channel, accumulated by backward in Double.
     private var gradientSum = ScratchBuffer<Double>()
     private var gradientNormalizedSum = ScratchBuffer<Double>()
+    /// Per-group sums (and the count) of the pass under way, in Double: what a reduction sums.
+    private var groupSums = ScratchBuffer<Double>()
 
     /// A kernel whose affine step has γ and β of `affineShape` (nil for none); the scalars of
     /// that shape, in order, are the channels of the layout.
@@ -77,6 +90,7 @@ final class NormalizationKernel {
     /// of a single channel.
     func forward(_ input: Tensor, layout batchLayout: NormalizationLayout, isTraining: Bool) -> Tensor {
         usedBatchStatistics = usesBatchStatistics(isTraining: isTraining)
+        reducedStatistics = statisticsReduction != nil && learnsStatistics(isTraining: isTraining)
         let layout = usedBatchStatistics ? batchLayout : batchLayout.acrossBatch
         self.layout = layout
         self.input = input
@@ -92,7 +106,7 @@ final class NormalizationKernel {
         }
         normalize(input, layout: layout)
         if learnsStatistics(isTraining: isTraining), let running {
-            running.update(groupMean: mean.base, groupVariance: variance.base, layout: layout)
+            running.update(groupMean: mean.base, groupVariance: variance.base, valuesPerGroup: statisticsCount, layout: layout)
         }
         return output
     }
@@ -113,32 +127,40 @@ final class NormalizationKernel {
         gradientNormalizedSum.fill(with: 0)
         let mean = self.mean.base, inverseStandardDeviation = self.inverseStandardDeviation.base
         let gradientSum = self.gradientSum.base, gradientNormalizedSum = self.gradientNormalizedSum.base
-        let m = Double(layout.elementsPerGroup)
-        let usedBatchStatistics = self.usedBatchStatistics
+        groupSums.resize(to: 2 * layout.groupCount, filling: 0)
+        let groupSums = self.groupSums.base
         withAffine { gamma, _ in
             input.withUnsafeBufferPointer { x in
                 outputGradient.withUnsafeBufferPointer { g in
+                    // Pass 1: Σ d and Σ d·x̂ of each group; Σ g and Σ g·x̂ per channel.
+                    for group in 0..<layout.groupCount {
+                        let mu = mean[group], r = inverseStandardDeviation[group]
+                        var sumD = 0.0, sumDXHat = 0.0
+                        layout.forEachPlane(ofGroup: group) { c, start, length in
+                            var sumG = 0.0, sumGXHat = 0.0
+                            for i in start..<(start + length) {
+                                let gi = Double(g[i])
+                                sumG += gi
+                                sumGXHat += gi * Double((x[i] - mu) * r)
+                            }
+                            gradientSum[c] += sumG
+                            gradientNormalizedSum[c] += sumGXHat
+                            let gammaC = Double(gamma?[c] ?? 1)
+                            sumD += gammaC * sumG
+                            sumDXHat += gammaC * sumGXHat
+                        }
+                        groupSums[2 * group] = sumD
+                        groupSums[2 * group + 1] = sumDXHat
+                    }
+                    if reducedStatistics, let statisticsReduction {
+                        statisticsReduction.sum(UnsafeMutableBufferPointer(start: groupSums, count: 2 * layout.groupCount))
+                    }
+                    // Pass 2: ∂L/∂x = r·(d − mean(d) − x̂·mean(d·x̂)).
                     inputGradient.withUnsafeMutableBufferPointer { dx in
                         for group in 0..<layout.groupCount {
                             let mu = mean[group], r = inverseStandardDeviation[group]
-                            // Pass 1: Σ d and Σ d·x̂ over the group; Σ g and Σ g·x̂ per channel.
-                            var sumD = 0.0, sumDXHat = 0.0
-                            layout.forEachPlane(ofGroup: group) { c, start, length in
-                                var sumG = 0.0, sumGXHat = 0.0
-                                for i in start..<(start + length) {
-                                    let gi = Double(g[i])
-                                    sumG += gi
-                                    sumGXHat += gi * Double((x[i] - mu) * r)
-                                }
-                                gradientSum[c] += sumG
-                                gradientNormalizedSum[c] += sumGXHat
-                                let gammaC = Double(gamma?[c] ?? 1)
-                                sumD += gammaC * sumG
-                                sumDXHat += gammaC * sumGXHat
-                            }
-                            // Pass 2: ∂L/∂x = r·(d − mean(d) − x̂·mean(d·x̂)).
-                            let meanD = usedBatchStatistics ? Float(sumD / m) : 0
-                            let meanDXHat = usedBatchStatistics ? Float(sumDXHat / m) : 0
+                            let meanD = usedBatchStatistics ? Float(groupSums[2 * group] / statisticsCount) : 0
+                            let meanDXHat = usedBatchStatistics ? Float(groupSums[2 * group + 1] / statisticsCount) : 0
                             layout.forEachPlane(ofGroup: group) { c, start, length in
                                 let gammaC = gamma?[c] ?? 1
                                 for i in start..<(start + length) {
@@ -165,16 +187,27 @@ final class NormalizationKernel {
 
     // MARK: - Steps
 
-    /// μ and biased σ² of every group, by two passes in Double (no cancellation when |μ| ≫ σ).
+    /// μ and biased σ² of every group, by two passes in Double (no cancellation when |μ| ≫ σ),
+    /// each pass's sums (with the count) summed across replicas when `reducedStatistics`.
     private func computeStatistics(of input: Tensor, layout: NormalizationLayout) {
-        let m = Double(layout.elementsPerGroup)
+        let groupCount = layout.groupCount
+        groupSums.resize(to: groupCount + 1, filling: 0)
+        let sums = UnsafeMutableBufferPointer(start: groupSums.base, count: groupCount + 1)
+        let reduction = reducedStatistics ? statisticsReduction : nil
         input.withUnsafeBufferPointer { x in
-            for group in 0..<layout.groupCount {
+            for group in 0..<groupCount {
                 var sum = 0.0
                 layout.forEachRun(ofGroup: group) { start, length in
                     for i in start..<(start + length) { sum += Double(x[i]) }
                 }
-                let mu = sum / m
+                sums[group] = sum
+            }
+            sums[groupCount] = Double(layout.elementsPerGroup)
+            reduction?.sum(sums)
+            statisticsCount = sums[groupCount]
+            for group in 0..<groupCount {
+                let mu = sums[group] / statisticsCount
+                mean.base[group] = Float(mu)
                 var squares = 0.0
                 layout.forEachRun(ofGroup: group) { start, length in
                     for i in start..<(start + length) {
@@ -182,7 +215,11 @@ final class NormalizationKernel {
                         squares += deviation * deviation
                     }
                 }
-                setStatistics(group: group, mean: mu, variance: squares / m)
+                sums[group] = squares
+            }
+            reduction?.sum(UnsafeMutableBufferPointer(rebasing: sums[0..<groupCount]))
+            for group in 0..<groupCount {
+                setStatistics(group: group, mean: Double(mean.base[group]), variance: sums[group] / statisticsCount)
             }
         }
     }

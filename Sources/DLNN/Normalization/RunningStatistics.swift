@@ -32,10 +32,10 @@ struct RunningStatistics {
     var buffers: [Parameter] { [mean, variance] }
 
     /// Moves the estimates towards per-group statistics `groupMean` and biased `groupVariance`
-    /// computed on `layout`, whose groups must each lie in one channel and hold more than one value.
-    func update(groupMean: UnsafePointer<Float>, groupVariance: UnsafePointer<Float>, layout: NormalizationLayout) {
+    /// computed on `layout` over `m` values each (more than `layout.elementsPerGroup` when the
+    /// statistics were summed across replicas), whose groups must each lie in one channel and hold more than one value.
+    func update(groupMean: UnsafePointer<Float>, groupVariance: UnsafePointer<Float>, valuesPerGroup m: Double, layout: NormalizationLayout) {
         precondition(layout.groupsLieInOneChannel && layout.elementsPerGroup > 1, "RunningStatistics: groups span channels or hold one value")
-        let m = Double(layout.elementsPerGroup)
         let groupsPerChannel = Double(layout.groupCount / layout.channels)
         let newWeight = Double(1 - momentum) / groupsPerChannel
         mean.withUnsafeMutableValue { runningMean in

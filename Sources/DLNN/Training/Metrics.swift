@@ -44,6 +44,11 @@ public struct ConfusionMatrix: Equatable, Codable, Sendable {
         counts = Array(repeating: Array(repeating: 0, count: classCount), count: classCount)
     }
 
+    /// A matrix of `counts[actual][predicted]`, square.
+    init(counts: [[Int]]) {
+        self.counts = counts
+    }
+
     /// The number of classes.
     public var classCount: Int { counts.count }
 

@@ -12,6 +12,8 @@ public enum TrainingSetupError: Error, Equatable, Sendable, CustomStringConverti
     case valueOutputs(shape: TensorShape, targetShape: TensorShape)
     /// The loss takes labels and the data set has target values, or the other way round.
     case targets(lossTakesLabels: Bool)
+    /// The configuration shards the data, and only image data sets are sharded.
+    case shardedDataset
 
     public var description: String {
         switch self {
@@ -29,6 +31,8 @@ public enum TrainingSetupError: Error, Equatable, Sendable, CustomStringConverti
             lossTakesLabels
                 ? "the loss takes class labels but the data set has target values"
                 : "the loss takes target values but the data set has class labels"
+        case .shardedDataset:
+            "the configuration shards the data across processes, which only image data sets support"
         }
     }
 }

@@ -83,9 +83,12 @@ public final class Trainer {
         inputNormalization = normalization
         var batches = BatchIterator(
             dataset: training, batchSize: configuration.batchSize, shuffle: true, dropLast: false,
-            seed: configuration.seed, normalization: normalization, augmentation: configuration.augmentation)
+            seed: configuration.seed, normalization: normalization, augmentation: configuration.augmentation,
+            shard: configuration.shard)
         let validationBatches = validation.map {
-            BatchIterator(dataset: $0, batchSize: configuration.evaluationBatchSize, shuffle: false, normalization: normalization)
+            BatchIterator(
+                dataset: $0, batchSize: configuration.evaluationBatchSize, shuffle: false, normalization: normalization,
+                shard: configuration.shard)
         }
         return try run(training: &batches, validation: validationBatches)
     }
@@ -94,6 +97,7 @@ public final class Trainer {
     /// (no normalization or augmentation is added).
     @discardableResult
     public func fit<Data: Dataset>(training: Data, validation: Data?) throws -> TrainingHistory {
+        guard configuration.shard == .whole else { throw TrainingSetupError.shardedDataset }
         try validate(training, forTraining: true)
         if let validation { try validate(validation, forTraining: false) }
         var batches = training.batches(size: configuration.batchSize, shuffle: true, seed: configuration.seed)
@@ -161,7 +165,8 @@ public final class Trainer {
             var record = try trainEpoch(currentEpoch, batches: &batches)
             try notify { try $0.endOfEpochSteps(context(), record: record) }
             if var batches = validation {
-                let result = DLNN.evaluate(model: model, batches: &batches, loss: loss)
+                let shardResult = DLNN.evaluate(model: model, batches: &batches, loss: loss)
+                let result = configuration.replicaReduction.map { shardResult.combined(across: $0) } ?? shardResult
                 validation = batches
                 if configuration.stopsOnNonFiniteValues, !result.loss.isFinite {
                     throw NonFiniteValueError.validationLoss(epoch: currentEpoch, value: result.loss)

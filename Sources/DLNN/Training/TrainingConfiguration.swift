@@ -29,6 +29,14 @@ public struct TrainingConfiguration {
     public var evaluationBatchSize: Int
     /// Stop with a `NonFiniteValueError` naming the step and the parameter when the loss or a gradient becomes NaN or infinite.
     public var stopsOnNonFiniteValues: Bool
+    /// The part of every epoch of the training and validation images this process sees, for
+    /// data-parallel training (`batchSize` is then the batch of each shard); `.whole` by default.
+    /// Only `fit(training:validation:normalization:)` (images) shards; the generic `fit` throws
+    /// `TrainingSetupError.shardedDataset` for a sharded configuration.
+    public var shard: DataShard = .whole
+    /// Combines the validation results of the shards into one (every replica then records the
+    /// same numbers); nil keeps this process's own.
+    public var replicaReduction: (any ReplicaReduction)?
 
     public init(
         epochs: Int = 10,
