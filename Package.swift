@@ -25,9 +25,10 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(name: "CCPUID"),
+        .target(name: "CInt8GEMM"),
         .target(name: "DLCore", dependencies: ["CBLAS", "CCPUID"]),
         .target(name: "DLReport", dependencies: ["DLCore"]),
-        .target(name: "DLNN", dependencies: ["DLCore", "CZlib"]),
+        .target(name: "DLNN", dependencies: ["DLCore", "CZlib", "CInt8GEMM"]),
         .target(
             name: "DLBenchKit",
             dependencies: ["DLNN", "DLReport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
