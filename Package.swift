@@ -31,9 +31,10 @@ let package = Package(
             providers: [.apt(["libopenmpi-dev"])]
         ),
         .target(name: "CCPUID"),
+        .target(name: "CInt8GEMM"),
         .target(name: "DLCore", dependencies: ["CBLAS", "CCPUID"]),
         .target(name: "DLReport", dependencies: ["DLCore"]),
-        .target(name: "DLNN", dependencies: ["DLCore", "CZlib"]),
+        .target(name: "DLNN", dependencies: ["DLCore", "CZlib", "CInt8GEMM"]),
         .target(name: "DLDistributed", dependencies: ["DLNN", "CMPI"]),
         .target(
             name: "DLBenchKit",

@@ -7,7 +7,7 @@ import Foundation
 struct CompressCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compress",
-        abstract: "Train an MLP 784-1024-1024-10 and LeNet-5, factorize their layers by truncated SVD over a sweep of energy levels or ranks, fine-tune, and report size, FLOPs, latency and accuracy.")
+        abstract: "Train an MLP 784-1024-1024-10 and LeNet-5, factorize their layers by truncated SVD over a sweep of energy levels or ranks, fine-tune, and report size, FLOPs, latency and accuracy; --method quantize, binary or distill runs int8 quantization, binary weights or knowledge distillation instead.")
 
     @OptionGroup var common: CommonOptions
 
@@ -32,8 +32,18 @@ struct CompressCommand: ParsableCommand {
     @Option(name: .customLong("fine-tune-images"), parsing: .unconditional, help: "Training images used for fine-tuning (the first of the training split).")
     var fineTuneImages = 10000
 
+    @Option(help: "lowrank (the SVD sweep), quantize (int8), binary (BinaryConnect weights) or distill (knowledge distillation).")
+    var method = "lowrank"
+
+    @Option(parsing: .unconditional, help: "quantize, binary, distill: seeds to average over (default 2, 1 with --quick).")
+    var seeds: Int?
+
+    @Flag(help: "quantize, binary, distill: the papers' network sizes (distill: teacher 784-1200-1200-10, student 784-800-800-10).")
+    var full = false
+
     func validate() throws {
         _ = try settings()
+        _ = try methodOptions()
     }
 
     /// The sweep the flags describe; throws `ValidationError` for bad values.
@@ -73,6 +83,7 @@ struct CompressCommand: ParsableCommand {
     }
 
     func run() throws {
+        if method != "lowrank" { return try runMethod() }
         let settings = try settings()
         let directory = try common.outputDirectory(for: "compress")
         let data = try common.loadData()
@@ -113,6 +124,54 @@ struct CompressCommand: ParsableCommand {
             guard let value = Double(trimmed), value.isFinite else { throw ValidationError("\(option): '\(trimmed)' is not a number") }
             return value
         }
+    }
+}
+
+/// `--method quantize|binary|distill`.
+extension CompressCommand {
+    static let methods = ["lowrank", "quantize", "binary", "distill"]
+
+    /// The experiment options the flags describe; throws `ValidationError` for bad values.
+    func methodOptions() throws -> CompressionMethodOptions {
+        guard Self.methods.contains(method) else {
+            throw ValidationError("--method: unknown method '\(method)' (known: \(Self.methods.joined(separator: ", ")))")
+        }
+        try checkRange(seeds, 1...100, option: "--seeds")
+        var options = CompressionMethodOptions()
+        options.quick = common.quick
+        options.full = full
+        options.seeds = (0..<(seeds ?? (common.quick ? 1 : 2))).map { common.seed &+ UInt64($0) }
+        options.epochs = common.epochs ?? (common.quick ? 1 : full ? 20 : 3)
+        options.batchSize = common.batchSize ?? 64
+        options.progress = common.progressMode
+        if common.quick {
+            options.latencyRepeats = 5
+            options.calibrationBatches = 10
+        }
+        return options
+    }
+
+    func runMethod() throws {
+        let options = try methodOptions()
+        let directory = try common.outputDirectory(for: "compress-\(method)")
+        let data = try common.loadData()
+        guard data.training.imageShape == [1, 28, 28], data.training.classCount <= 10 else {
+            throw RunError("compress studies MNIST-shaped models (1×28×28 images, at most 10 classes); \(data.summary)")
+        }
+        let result: CompressionMethodReport = switch method {
+        case "quantize": try runQuantizationExperiment(on: data, options: options, directory: directory)
+        case "binary": try runBinaryWeightsExperiment(on: data, options: options, directory: directory)
+        default: try runDistillationExperiment(on: data, options: options, directory: directory)
+        }
+        for (_, table) in result.tables { printTable(table, format: common.format) }
+        if common.format == .table { result.verdicts.forEach { print($0) } }
+        var report = Report(title: "dlbench compress --method \(method): \(result.title)", summary: result.verdicts.joined(separator: " "))
+        report.addSettings([("data", .text(data.summary))] + result.settings)
+        for (title, table) in result.tables { report.addTable(table, title: title) }
+        report.addParagraph((result.verdicts + result.notes).map { "- \($0)" }.joined(separator: "\n"))
+        report.addMachine(MachineInfo.current())
+        try report.write(to: directory)
+        if common.format == .table { print("Report: \(directory.appendingPathComponent("report.md").path)") }
     }
 }
 

@@ -37,7 +37,8 @@ public struct CheckpointError: Error, Equatable, Sendable {
         case notARegularFile(kind: String)
         /// The bytes break the safetensors format (header length, JSON, shapes or offsets).
         case malformed(reason: String)
-        /// A tensor's dtype is not F32, the only one this library reads.
+        /// A tensor's dtype is not F32, the only one float weights are read from (`SafeTensors.readValues`
+        /// also reads I8, U8 and I32).
         case unsupportedDType(name: String, dtype: String)
         /// The checkpoint does not fit the model; every difference is listed.
         case mismatches([Mismatch])
@@ -54,7 +55,7 @@ public struct CheckpointError: Error, Equatable, Sendable {
             case .malformed(let reason):
                 "not a valid safetensors file: \(reason)"
             case .unsupportedDType(let name, let dtype):
-                "tensor \(name) has dtype \(dtype); only F32 is supported"
+                "tensor \(name) has dtype \(dtype); only F32 is supported for float tensors (and I8, U8, I32 for the int8 and binary forms of compressed models)"
             case .notACheckpoint(let reason):
                 "not a training checkpoint this trainer can resume from: \(reason)"
             case .mismatches(let mismatches):

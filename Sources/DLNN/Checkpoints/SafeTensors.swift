@@ -21,11 +21,17 @@ public enum SafeTensors {
 
     /// The file bytes for `tensors`, whose names must be unique and not `__metadata__`.
     public static func encode(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:]) -> Data {
-        let sorted = tensors.sorted { $0.name < $1.name }
+        encode(values: tensors.map { ($0.name, .float32($0.tensor)) }, metadata: metadata)
+    }
+
+    /// The file bytes for `values` of any supported dtype (F32, I8, U8, I32), whose names must be
+    /// unique and not `__metadata__`.
+    public static func encode(values: [(name: String, value: SafeTensorsValue)], metadata: [String: String] = [:]) -> Data {
+        let sorted = values.sorted { $0.name < $1.name }
         for (previous, next) in zip(sorted, sorted.dropFirst()) {
             require(previous.name != next.name, "SafeTensors.encode: the name \(next.name) appears twice")
         }
-        require(!tensors.contains { $0.name == metadataKey }, "SafeTensors.encode: \(metadataKey) is reserved for metadata")
+        require(!values.contains { $0.name == metadataKey }, "SafeTensors.encode: \(metadataKey) is reserved for metadata")
 
         var entries: [String] = []
         if !metadata.isEmpty {
@@ -33,10 +39,12 @@ public enum SafeTensors {
             entries.append("\(jsonStringLiteral(metadataKey)):{\(pairs.joined(separator: ","))}")
         }
         var offset = 0
-        for (name, tensor) in sorted {
-            let end = offset + 4 * tensor.count
-            let shape = tensor.shape.map(String.init).joined(separator: ",")
-            entries.append("\(jsonStringLiteral(name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
+        var offsets: [Int] = []
+        for (name, value) in sorted {
+            let end = offset + value.elementWidth * value.count
+            let shape = value.shape.map(String.init).joined(separator: ",")
+            entries.append("\(jsonStringLiteral(name)):{\"dtype\":\"\(value.dtype)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
+            offsets.append(offset)
             offset = end
         }
         var header = Array("{\(entries.joined(separator: ","))}".utf8)
@@ -46,15 +54,7 @@ public enum SafeTensors {
         data.withUnsafeMutableBytes { bytes in
             bytes.storeBytes(of: UInt64(header.count).littleEndian, as: UInt64.self)
             bytes[8..<8 + header.count].copyBytes(from: header)
-            var position = 8 + header.count
-            for (_, tensor) in sorted {
-                tensor.withUnsafeBufferPointer { scalars in
-                    for value in scalars {
-                        bytes.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: position, as: UInt32.self)
-                        position += 4
-                    }
-                }
-            }
+            for ((_, value), start) in zip(sorted, offsets) { value.store(into: bytes, at: 8 + header.count + start) }
         }
         return data
     }
@@ -76,6 +76,30 @@ public enum SafeTensors {
     public static func read(from url: URL) throws -> Contents {
         let (header, data) = try load(url)
         return try contents(of: header, in: data, file: url)
+    }
+
+    /// Writes `values` (F32, I8, U8, I32) and `metadata` to `url` atomically (see `AtomicFile`).
+    public static func write(values: [(name: String, value: SafeTensorsValue)], metadata: [String: String] = [:], to url: URL) throws {
+        try AtomicFile.write(encode(values: values, metadata: metadata), to: url)
+    }
+
+    /// The values and metadata of the file at `url`, whose tensors may be F32, I8, U8 or I32;
+    /// throws a `CheckpointError` as `read(from:)` does, for any other dtype too.
+    public static func readValues(from url: URL) throws -> (values: [String: SafeTensorsValue], metadata: [String: String]) {
+        let (header, data) = try load(url)
+        return try values(of: header, in: data, file: url)
+    }
+
+    /// `readValues(from:)` for the bytes of a file in memory.
+    public static func decodeValues(_ data: Data) throws -> (values: [String: SafeTensorsValue], metadata: [String: String]) {
+        try values(of: SafeTensorsHeader(parsing: data, file: nil), in: data, file: nil)
+    }
+
+    private static func values(of header: SafeTensorsHeader, in data: Data, file: URL?) throws -> (values: [String: SafeTensorsValue], metadata: [String: String]) {
+        if let entry = header.entries.sorted(by: { $0.key < $1.key }).first(where: { !SafeTensorsValue.dtypes.contains($0.value.dtype) }) {
+            throw CheckpointError(file: file, problem: .unsupportedDType(name: entry.key, dtype: entry.value.dtype))
+        }
+        return (header.entries.mapValues { header.value($0, in: data) }, header.metadata)
     }
 
     static let metadataKey = "__metadata__"

@@ -108,13 +108,14 @@ struct SafeTensorsHeader {
 
     /// The F32 tensor of `entry`, read from `data`, the whole file.
     func tensor(_ entry: Entry, in data: Data) -> Tensor {
-        let start = dataStart + entry.offsets.lowerBound
-        return data.withUnsafeBytes { bytes in
-            Tensor(shape: entry.shape) { scalars in
-                for i in scalars.indices {
-                    scalars[i] = Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: start + 4 * i, as: UInt32.self)))
-                }
-            }
+        guard case .float32(let tensor) = value(entry, in: data) else { preconditionFailure("SafeTensorsHeader.tensor: \(entry.dtype) is not F32") }
+        return tensor
+    }
+
+    /// The value of `entry` (a dtype of `SafeTensorsValue.dtypes`), read from `data`, the whole file.
+    func value(_ entry: Entry, in data: Data) -> SafeTensorsValue {
+        data.withUnsafeBytes { bytes in
+            SafeTensorsValue.load(dtype: entry.dtype, shape: entry.shape, from: bytes, at: dataStart + entry.offsets.lowerBound)
         }
     }
 
