@@ -64,6 +64,17 @@ struct ClaimVerdict {
     var line: String { "\(claim) (\(source)) — \(measured) — \(verdict.rawValue)" }
 }
 
+/// The baseline row of `model` and its row whose variant starts with `prefix`, with that row's
+/// fine-tuned accuracy and the points lost against the baseline (as a fraction); nil if either is missing.
+func comparedToBaseline(
+    _ rows: [CompressionRow], model: CompressionModel, variant prefix: String
+) -> (baseline: CompressionRow, row: CompressionRow, after: Summary, lost: Double)? {
+    guard let baseline = rows.first(where: { $0.model == model && $0.variant.hasPrefix("baseline") }),
+          let row = rows.first(where: { $0.model == model && $0.variant.hasPrefix(prefix) }), let after = row.accuracyAfter
+    else { return nil }
+    return (baseline, row, after, baseline.accuracyBefore.mean - after.mean)
+}
+
 /// Time per forward pass in evaluation mode, median of repeated runs, in seconds.
 struct Latency {
     var batchOne: Double

@@ -97,11 +97,8 @@ struct DeepCompressionExperiment: CompressionMethodExperiment {
     }
 
     private func verdict(_ kind: CompressionModel, rows: [CompressionRow]) -> ClaimVerdict? {
-        guard let baseline = rows.first(where: { $0.model == kind && $0.variant.hasPrefix("baseline") }),
-              let final = rows.first(where: { $0.model == kind && $0.variant.hasPrefix("+ k-means") }), let after = final.accuracyAfter
-        else { return nil }
+        guard let (baseline, final, after, lost) = comparedToBaseline(rows, model: kind, variant: "+ k-means") else { return nil }
         let paper = Self.paperSizes(kind)
-        let lost = baseline.accuracyBefore.mean - after.mean
         return ClaimVerdict(
             claim: "\(kind.rawValue): \(paper.dense) → \(paper.final) (\(ratioText(paper.ratio))) with no accuracy lost (≤ 0.2 point tolerated)",
             source: "Han, Mao & Dally, 2016",

@@ -92,11 +92,8 @@ struct PruningExperiment: CompressionMethodExperiment {
 
     /// Han et al.'s claim: the paper's compression with no accuracy lost (0.2 point tolerated).
     private func verdict(_ kind: CompressionModel, rows: [CompressionRow]) -> ClaimVerdict? {
-        guard let baseline = rows.first(where: { $0.model == kind && $0.variant.hasPrefix("baseline") }),
-              let pruned = rows.first(where: { $0.model == kind && $0.variant.hasPrefix("per-layer") }), let after = pruned.accuracyAfter
-        else { return nil }
+        guard let (baseline, pruned, after, lost) = comparedToBaseline(rows, model: kind, variant: "per-layer") else { return nil }
         let paper = Self.paperResult(kind)
-        let lost = baseline.accuracyBefore.mean - after.mean
         return ClaimVerdict(
             claim: "\(kind.rawValue): \(paper.before) → \(paper.after) parameters (\(ratioText(paper.ratio))), \(paper.errors), i.e. no accuracy lost (≤ 0.2 point tolerated)",
             source: "Han et al., 2015",

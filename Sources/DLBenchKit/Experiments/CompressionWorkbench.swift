@@ -49,15 +49,15 @@ struct CompressionSettings {
     static var quick: CompressionSettings {
         var settings = CompressionSettings()
         settings.seeds = [1]
-        settings.trainingImages = 600
-        settings.testImages = 300
+        settings.trainingImages = 200
+        settings.testImages = 100
         settings.epochs = [.lenet300: 1, .lenet5: 1]
-        settings.fineTuneImages = 200
-        settings.validationImages = 200
+        settings.fineTuneImages = 64
+        settings.validationImages = 50
         settings.fineTuneRates = [0.01]
-        settings.lowRankLevels = [2, 5]
+        settings.lowRankLevels = [5]
         settings.pruneRounds = 1
-        settings.latencyRepeats = 3
+        settings.latencyRepeats = 2
         return settings
     }
 
