@@ -169,14 +169,23 @@ final class CompressionWorkbench {
     }
 
     /// Runs `attempt` at every fine-tuning rate of the settings and keeps the result whose
-    /// validation accuracy is best (the first on a tie): the test set never chooses.
-    func tuned<Result>(_ attempt: (_ rate: Float) throws -> (validation: Double, result: Result)) rethrows -> (rate: Float, result: Result) {
+    /// validation accuracy is best (the first on a tie): the test set never chooses. A rate whose
+    /// training diverges (a non-finite loss) is out of the running; throws when every rate diverges.
+    func tuned<Result>(_ attempt: (_ rate: Float) throws -> (validation: Double, result: Result)) throws -> (rate: Float, result: Result) {
         var best: (validation: Double, rate: Float, result: Result)?
+        var divergence: NonFiniteValueError?
         for rate in settings.fineTuneRates {
-            let (validation, result) = try attempt(rate)
-            if best == nil || validation > best!.validation { best = (validation, rate, result) }
+            do {
+                let (validation, result) = try attempt(rate)
+                if best == nil || validation > best!.validation { best = (validation, rate, result) }
+            } catch let error as NonFiniteValueError {
+                divergence = error
+            }
         }
-        return (best!.rate, best!.result)
+        guard let best else {
+            throw RunError("fine-tuning diverged at every rate of \(settings.fineTuneRates): \(divergence.map { "\($0)" } ?? "")")
+        }
+        return (best.rate, best.result)
     }
 
     /// Fine-tunes a model from `make` (with the callbacks its training needs, e.g. masks) on the
