@@ -4,42 +4,70 @@ import Testing
 @testable import DLBenchKit
 
 @Suite struct CompressCommandTests {
-    @Test func flagsBecomeASweep() throws {
-        let command = try CompressCommand.parse(["--ranks", "4,16", "--conv-scheme", "spatial", "--models", "lenet5", "--fine-tune-epochs", "0"])
+    @Test func flagsBecomeSettings() throws {
+        let command = try CompressCommand.parse(["--method", "prune,pipeline", "--models", "lenet-5", "--seeds", "3", "--seed", "7",
+                                                 "--ratios", "2,4", "--conv-scheme", "spatial", "--prune-rounds", "2"])
         let settings = try command.settings()
-        #expect(settings.levels == [.rank(4), .rank(16)])
-        #expect(settings.convolutionScheme == .spatial && settings.models == [.lenet5] && settings.fineTuneEpochs == 0)
-        #expect(try CompressCommand.parse([]).settings().levels == [2, 3, 5, 8, 13].map { .compressionRatio($0) })
+        #expect(settings.methods == [.prune, .pipeline] && settings.models == [.lenet5])
+        #expect(settings.seeds == [7, 8, 9] && settings.lowRankLevels == [2, 4] && settings.convolutionScheme == .spatial && settings.pruneRounds == 2)
+        let defaults = try CompressCommand.parse([]).settings()
+        #expect(defaults.methods == CompressionMethod.allCases && defaults.seeds == [1, 2])
+        #expect(try CompressCommand.parse(["--quick"]).settings().seeds == [1])
+        #expect(try CompressCommand.parse(["--full"]).settings().trainingImages == nil)
     }
 
-    @Test(arguments: [["--energies", "1.5"], ["--ratios", "0.5"], ["--ranks", "0"], ["--conv-scheme", "diagonal"], ["--models", "vgg"],
-                      ["--ranks", "4", "--energies", "0.9"]])
+    @Test(arguments: [["--method", "quantum"], ["--method", ""], ["--models", "vgg"], ["--ratios", "0.5"], ["--ratios", "2,,3"],
+                      ["--conv-scheme", "diagonal"], ["--quick", "--full"], ["--seeds", "0"], ["--prune-rounds", "0"]])
     func badValuesAreValidationErrors(arguments: [String]) {
         #expect(throws: (any Error).self) { try CompressCommand.parse(arguments) }
     }
 
-    /// A tiny run end to end: both baselines, one level, a few hundred images.
-    @Test func tinyStudy() throws {
-        let (train, test) = try MNIST.load()
-        let training = train.prefix(300)
-        let data = DataSplits(name: "MNIST", training: training, validation: train.prefix(0), test: test.prefix(200),
-                              normalization: .perChannel(statisticsOf: training))
-        var settings = CompressionSettings()
-        settings.levels = [.compressionRatio(3)]
-        settings.epochs = 1
-        settings.fineTuneImages = 100
-        settings.latencyRepeats = 2
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("compress-test-\(ProcessInfo.processInfo.processIdentifier)")
+    /// `dlbench compress --quick --method lowrank,prune,pipeline` end to end (one run, so the three
+    /// methods share the baselines): every method's section, verdicts and files.
+    @Test func quickRunEndToEnd() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("compress-quick-\(ProcessInfo.processInfo.processIdentifier)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let studies = try runCompressionStudies(settings, on: data, directory: directory, progress: .quiet)
-        #expect(studies.map(\.model) == [.mlp, .lenet5])
-        for study in studies {
-            let point = try #require(study.points.first)
-            #expect(point.selectedLayersRatio > 1 && point.parameterCount < study.parameterCount && point.flops < study.flops)
-            #expect(point.latency.batchOne > 0 && point.latency.batchSixtyFour > 0)
-            #expect(study.verdict.hasPrefix("\(study.model.rawValue): "))
-        }
-        #expect(compressionTable(studies).rows.count == 4)
-        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("baseline-mlp.safetensors").path))
+        let methods = CompressionMethod.allCases.map(\.rawValue).joined(separator: ",")
+        var command = try DLBench.parseAsRoot(["compress", "--quick", "--quiet", "--method", methods, "--out", directory.path, "--format", "csv"])
+        try command.run()
+        let report = try String(contentsOf: directory.appendingPathComponent("report.md"), encoding: .utf8)
+        for title in ["Low-rank factorization", "Magnitude pruning", "Deep Compression pipeline"] { #expect(report.contains("## \(title)")) }
+        #expect(report.components(separatedBy: "**Verdict:**").count - 1 == 3 + 2 + 2)
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("accuracy-vs-compression.svg").path))
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        for prefix in ["lowrank-", "pruned-", "pipeline-"] { #expect(files.contains { $0.hasPrefix(prefix) }) }
+        #expect(files.filter { $0.hasPrefix("baseline-") }.count == 2)
+    }
+
+    /// The experiments' numbers on a tiny run: pruning meets the paper's kept fractions exactly, the
+    /// sparse files are smaller than the dense ones, and low-rank never repeats a level.
+    @Test func tinyRunMeasuresWhatItReports() throws {
+        let (train, test) = try MNIST.load()
+        let data = DataSplits(name: "MNIST", training: train.prefix(300), validation: train.prefix(400).subset(300..<400), test: test.prefix(100),
+                              normalization: .perChannel(statisticsOf: train.prefix(300)))
+        var settings = CompressionSettings.quick
+        settings.models = [.lenet300]
+        settings.lowRankLevels = [100, 150, 200]
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("compress-tiny-\(ProcessInfo.processInfo.processIdentifier)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let workbench = try CompressionWorkbench(settings: settings, data: data, directory: directory, progress: .quiet)
+        let baseline = try workbench.baseline(.lenet300, seed: 1)
+
+        let pruning = try PruningExperiment().run(workbench)
+        let perLayer = try #require(pruning.rows.first { $0.variant.hasPrefix("per-layer") })
+        let pruned = try workbench.pruned(.lenet300, seed: 1, variant: perLayer.variant, target: try PruningExperiment.targets(.lenet300)[0].target)
+        #expect(pruned.masks.entries.map { ($0.keptFraction * 100).rounded() } == [8, 9, 26])
+        #expect(perLayer.bytes < baseline.bytes / 5 && perLayer.flops < baseline.flops / 5)
+        #expect(pruning.verdicts.count == 1)
+
+        let pipeline = try DeepCompressionExperiment().run(workbench)
+        let bytes = pipeline.rows.map(\.bytes)
+        #expect(bytes.count == 3 && bytes[0] > bytes[1] && bytes[1] > bytes[2])
+
+        let lowRank = try LowRankExperiment().run(workbench)
+        let targets = lowRank.rows.map(\.variant).filter { $0.hasPrefix("target") }
+        // At 100× only Dense(784 → 300) has a rank (1; Dense(300 → 100) cannot reach it); 150× gives rank 1 again: the sweep stops.
+        #expect(targets == ["target 100×"])
+        #expect(lowRank.description.contains("stopped before target 150×"))
     }
 }

@@ -3,42 +3,44 @@ import DLNN
 import DLReport
 import Foundation
 
-/// `dlbench compress`: low-rank SVD compression of trained networks, swept over ranks or energy levels.
+extension CompressionMethod: ExpressibleByArgument {}
+
+/// `dlbench compress`: compression families measured against their papers on LeNet-300-100 and
+/// Caffe's LeNet-5 — parameters, bytes on disk, FLOPs, latency and accuracy before and after
+/// fine-tuning over seeds, with a claim — measured — verdict line per paper.
 struct CompressCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compress",
-        abstract: "Train an MLP 784-1024-1024-10 and LeNet-5, factorize their layers by truncated SVD over a sweep of energy levels or ranks, fine-tune, and report size, FLOPs, latency and accuracy; --method quantize, binary or distill runs int8 quantization, binary weights or knowledge distillation instead.")
+        abstract: "Compress LeNet-300-100 and Caffe's LeNet-5 (low-rank SVD, magnitude pruning, the Deep Compression pipeline), quantize to int8, binarize weights and distill, and check each paper's claim.",
+        discussion: """
+            lowrank, prune and pipeline share trained baselines and write one report to --out; quantize, binary and distill \
+            train their own networks and write theirs to --out/<method>.
+            """)
 
     @OptionGroup var common: CommonOptions
 
+    @Option(help: "Methods: \((CompressionMethod.allCases.map(\.rawValue) + TrainedCompressionMethod.allCases.map(\.rawValue)).joined(separator: ", ")), or all (comma-separated).")
+    var method = "all"
+
     @Option(help: "Baselines: \(CompressionModel.allCases.map(\.rawValue).joined(separator: ", ")) (comma-separated).")
-    var models = "mlp,lenet5"
+    var models = CompressionModel.allCases.map(\.rawValue).joined(separator: ",")
 
-    @Option(help: "Target compression ratios of the factorized layers, each above 1 (comma-separated): each layer gets the largest rank with at least that many times fewer parameters.")
-    var ratios = "2,3,5,8,13"
+    @Option(parsing: .unconditional, help: "Seeds per measurement, from --seed up (default 2; 1 with --quick, 3 with --full).")
+    var seeds: Int?
 
-    @Option(help: "Fractions of squared singular-value energy kept, each in (0, 1] (comma-separated); replaces --ratios.")
-    var energies: String?
-
-    @Option(help: "Explicit ranks (comma-separated); replaces --ratios.")
-    var ranks: String?
+    @Option(help: "Low-rank target ratios, each above 1 (comma-separated).")
+    var ratios: String?
 
     @Option(name: .customLong("conv-scheme"), help: "Convolution factorization: channels (kh×kw then 1×1) or spatial (kh×1 then 1×kw).")
     var convolutionScheme: String = "channels"
 
-    @Option(name: .customLong("fine-tune-epochs"), parsing: .unconditional, help: "Fine-tuning epochs after factorization.")
-    var fineTuneEpochs = 1
+    @Option(name: .customLong("prune-rounds"), parsing: .unconditional, help: "Prune–retrain rounds (default 3; 1 with --quick, 5 with --full).")
+    var pruneRounds: Int?
 
-    @Option(name: .customLong("fine-tune-images"), parsing: .unconditional, help: "Training images used for fine-tuning (the first of the training split).")
-    var fineTuneImages = 10000
+    @Option(name: .customLong("fine-tune-epochs"), parsing: .unconditional, help: "Fine-tuning epochs after each compression (and per pruning round).")
+    var fineTuneEpochs: Int?
 
-    @Option(help: "lowrank (the SVD sweep), quantize (int8), binary (BinaryConnect weights) or distill (knowledge distillation).")
-    var method = "lowrank"
-
-    @Option(parsing: .unconditional, help: "quantize, binary, distill: seeds to average over (default 2, 1 with --quick).")
-    var seeds: Int?
-
-    @Flag(help: "quantize, binary, distill: the papers' network sizes (distill: teacher 784-1200-1200-10, student 784-800-800-10).")
+    @Flag(help: "The papers' settings: the whole training split, 3 seeds, longer training (tens of minutes); distill: teacher 784-1200-1200-10, student 784-800-800-10.")
     var full = false
 
     func validate() throws {
@@ -46,96 +48,101 @@ struct CompressCommand: ParsableCommand {
         _ = try methodOptions()
     }
 
-    /// The sweep the flags describe; throws `ValidationError` for bad values.
+    /// The run the flags describe; throws `ValidationError` for bad values.
     func settings() throws -> CompressionSettings {
-        var settings = CompressionSettings()
+        guard !(full && common.quick) else { throw ValidationError("--quick and --full exclude each other") }
+        var settings = common.quick ? CompressionSettings.quick : full ? CompressionSettings.full : CompressionSettings()
+        (settings.methods, _) = try parseMethods(method)
         settings.models = try parseList(models, option: "--models")
+        guard !settings.models.isEmpty else { throw ValidationError("--models must name at least one") }
         guard let scheme = ConvolutionFactorization(rawValue: convolutionScheme) else {
             throw ValidationError("--conv-scheme: unknown name '\(convolutionScheme)' (known: channels, spatial)")
         }
         settings.convolutionScheme = scheme
-        guard ranks == nil || energies == nil else { throw ValidationError("--ranks and --energies exclude each other") }
-        if let ranks {
-            settings.levels = try numbers(ranks, option: "--ranks").map { value in
-                guard let k = Int(exactly: value), k >= 1 else { throw ValidationError("--ranks: \(value) is not a positive integer") }
-                return .rank(k)
-            }
-        } else if let energies {
-            settings.levels = try numbers(energies, option: "--energies").map { f in
-                guard f > 0 && f <= 1 else { throw ValidationError("--energies: \(f) is outside (0, 1]") }
-                return .energy(f)
-            }
-        } else {
-            settings.levels = try numbers(ratios, option: "--ratios").map { c in
-                guard c > 1 else { throw ValidationError("--ratios: \(c) is not above 1") }
-                return .compressionRatio(c)
+        if let ratios {
+            settings.lowRankLevels = try ratios.split(separator: ",", omittingEmptySubsequences: false).map { item in
+                let trimmed = item.trimmingCharacters(in: .whitespaces)
+                guard let value = Double(trimmed), value.isFinite, value > 1 else { throw ValidationError("--ratios: '\(trimmed)' is not a number above 1") }
+                return value
             }
         }
+        try checkRange(seeds, 1...20, option: "--seeds")
+        try checkRange(pruneRounds, 1...20, option: "--prune-rounds")
         try checkRange(fineTuneEpochs, 0...CommonOptions.maximumEpochs, option: "--fine-tune-epochs")
-        try checkRange(fineTuneImages, 1...10_000_000, option: "--fine-tune-images")
-        settings.fineTuneEpochs = fineTuneEpochs
-        settings.fineTuneImages = fineTuneImages
-        settings.epochs = common.epochs ?? (common.quick ? 1 : 2)
-        settings.batchSize = common.batchSize ?? 64
-        settings.seed = common.seed
-        if common.quick { settings.latencyRepeats = 10 }
+        if let seeds { settings.seeds = (0..<seeds).map { common.seed &+ UInt64($0) } } else { settings.seeds = settings.seeds.map { common.seed &+ $0 &- 1 } }
+        if let pruneRounds { settings.pruneRounds = pruneRounds }
+        if let fineTuneEpochs { settings.fineTuneEpochs = fineTuneEpochs }
+        if let epochs = common.epochs { settings.epochs = settings.epochs.mapValues { _ in epochs } }
+        if let batchSize = common.batchSize { settings.batchSize = batchSize }
         return settings
     }
 
+    /// `lowrank,quantize`, or every method for `all`: the methods on the shared baselines and those that train their own networks.
+    private func parseMethods(_ text: String) throws -> ([CompressionMethod], [TrainedCompressionMethod]) {
+        if text.trimmingCharacters(in: .whitespaces).lowercased() == "all" { return (CompressionMethod.allCases, TrainedCompressionMethod.allCases) }
+        var (shared, trained): ([CompressionMethod], [TrainedCompressionMethod]) = ([], [])
+        for name in text.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
+            if let method = CompressionMethod(rawValue: name) { shared.append(method) } else if let method = TrainedCompressionMethod(rawValue: name) { trained.append(method) } else {
+                let known = CompressionMethod.allCases.map(\.rawValue) + TrainedCompressionMethod.allCases.map(\.rawValue) + ["all"]
+                throw ValidationError("--method: unknown name '\(name)' (known: \(known.joined(separator: ", ")))")
+            }
+        }
+        return (shared, trained)
+    }
+
     func run() throws {
-        if method != "lowrank" { return try runMethod() }
         let settings = try settings()
         let directory = try common.outputDirectory(for: "compress")
+        for trained in try parseMethods(method).1 { try run(trained, in: directory.appendingPathComponent(trained.rawValue, isDirectory: true)) }
+        guard !settings.methods.isEmpty else { return }
         let data = try common.loadData()
         guard data.training.imageShape == [1, 28, 28], data.training.classCount <= 10 else {
             throw RunError("compress studies MNIST-shaped models (1×28×28 images, at most 10 classes); \(data.summary)")
         }
-        let studies = try runCompressionStudies(settings, on: data, directory: directory, progress: common.progressMode)
-        let table = compressionTable(studies)
-        printTable(table, format: common.format)
-        let verdicts = studies.map(\.verdict)
+        let workbench = try CompressionWorkbench(settings: settings, data: data, directory: directory, progress: common.progressMode)
+        let sections = try settings.methods.map { try $0.experiment.run(workbench) }
+        let verdicts = sections.flatMap(\.verdicts).map(\.line)
+        for section in sections where common.format == .table {
+            print("\n\(section.title)")
+            printTable(compressionTable(section.rows), format: common.format)
+        }
+        if common.format != .table { printTable(compressionTable(sections.flatMap(\.rows)), format: common.format) }
         if common.format == .table { verdicts.forEach { print($0) } }
 
         var report = Report(title: "dlbench compress", summary: verdicts.joined(separator: " "))
         report.addSettings([
-            ("data", .text(data.summary)),
-            ("baselines", .text(settings.models.map { $0 == .mlp ? "MLP 784-1024-1024-10 (hidden Dense layers 784 → 1024 and 1024 → 1024 factorized)" : "LeNet-5 (convolution 6 → 16, 5×5 factorized)" }.joined(separator: "; "))),
-            ("levels", .text(settings.levels.map(describe).joined(separator: ", "))),
-            ("convolution scheme", .text(settings.convolutionScheme.rawValue)),
-            ("baseline training", .text("\(settings.epochs) epochs, momentum SGD (0.9), η = \(settings.learningRate), batch \(settings.batchSize)")),
-            ("fine-tuning", .text("\(settings.fineTuneEpochs) epoch(s) on the first \(min(settings.fineTuneImages, data.training.count)) training images, η = \(settings.fineTuneLearningRate)")),
-            ("latency", .text("median of \(settings.latencyRepeats) forward passes in evaluation mode, after one warm-up pass")),
-            ("seed", .integer(Int(settings.seed))),
+            ("data", .text("\(data.summary); baselines trained on the first \(workbench.training.count) training images, tested on the first \(workbench.test.count) test images")),
+            ("baselines", .text(settings.models.map { "\($0.rawValue): \(settings.epochs[$0] ?? 0) epochs" }.joined(separator: ", ") + ", momentum SGD (0.9), η = \(settings.learningRate), batch \(settings.batchSize)")),
+            ("fine-tuning", .text("\(settings.fineTuneEpochs) epoch(s) on the first \(workbench.fineTuneSet.count) training images; rate chosen on validation among \(settings.fineTuneRates.map { "\($0)" }.joined(separator: ", "))")),
+            ("seeds", .text(settings.seeds.map(String.init).joined(separator: ", "))),
+            ("latency", .text("median of \(settings.latencyRepeats) forward passes in evaluation mode, after one warm-up pass (first seed)")),
         ])
-        report.addTable(table, title: "Sweep (ratio: parameters of the factorized layers before / after; FLOPs per image)")
-        report.addTable(layerTable(studies), title: "Per layer")
-        report.addPlot(accuracyChart(studies), fileName: "accuracy-vs-compression.svg",
-                       caption: "Test accuracy against the compression ratio of the factorized layers, right after factorization and after fine-tuning; the baselines sit at 1×.")
-        report.addParagraph("Published claims checked (Denton et al., 2014): fully connected layers ≥ 5× and convolutional layers ≥ 2× with at most 1 point of accuracy lost. Here a compressed model after fine-tuning is compared with the baseline fine-tuned the same way (same images, epochs and learning rate), so the extra training does not count as a gain from compression. The baselines are trained for only a few epochs, not to convergence as in the paper.\n\n" + verdicts.map { "- \($0)" }.joined(separator: "\n"))
-        report.addParagraph("The trained baselines are in `baseline-mlp.safetensors` and `baseline-lenet5.safetensors`; every compressed model starts from a fresh copy loaded from them.")
+        for section in sections {
+            report.addHeading(section.title)
+            report.addParagraph(section.description)
+            report.addTable(compressionTable(section.rows), title: "\(section.title): mean ± standard deviation over \(settings.seeds.count) seed(s)")
+            for (title, table) in section.tables { report.addTable(table, title: title) }
+            report.addParagraph(section.verdicts.map { "- **Claim:** \($0.claim) (\($0.source))\n  - **Measured:** \($0.measured)\n  - **Verdict:** \($0.verdict.rawValue)" }.joined(separator: "\n"))
+        }
+        report.addPlot(accuracyChart(sections), fileName: "accuracy-vs-compression.svg",
+                       caption: "Mean test accuracy after fine-tuning (right after compression where there is none) against the compression ratio (parameters; bytes for the pipeline).")
+        report.addParagraph("The trained baselines are in `baseline-<model>-seed<k>.safetensors`; every compressed model starts from a fresh copy loaded from them. Sparse checkpoints (`pruned-*`, `pipeline-*`) load into the dense models with `loadSparseWeights(from:)`.")
         report.addMachine(MachineInfo.current())
         try report.write(to: directory)
         if common.format == .table { print("Report: \(directory.appendingPathComponent("report.md").path)") }
     }
+}
 
-    private func numbers(_ text: String, option: String) throws -> [Double] {
-        try text.split(separator: ",").map { item in
-            let trimmed = item.trimmingCharacters(in: .whitespaces)
-            guard let value = Double(trimmed), value.isFinite else { throw ValidationError("\(option): '\(trimmed)' is not a number") }
-            return value
-        }
-    }
+/// The compression methods that train their own networks rather than compress the shared baselines.
+enum TrainedCompressionMethod: String, CaseIterable {
+    case quantize, binary, distill
 }
 
 /// `--method quantize|binary|distill`.
 extension CompressCommand {
-    static let methods = ["lowrank", "quantize", "binary", "distill"]
-
-    /// The experiment options the flags describe; throws `ValidationError` for bad values.
+    /// The options of the methods that train their own networks; throws `ValidationError` for bad values.
     func methodOptions() throws -> CompressionMethodOptions {
-        guard Self.methods.contains(method) else {
-            throw ValidationError("--method: unknown method '\(method)' (known: \(Self.methods.joined(separator: ", ")))")
-        }
+        _ = try parseMethods(method)
         try checkRange(seeds, 1...100, option: "--seeds")
         var options = CompressionMethodOptions()
         options.quick = common.quick
@@ -151,21 +158,22 @@ extension CompressCommand {
         return options
     }
 
-    func runMethod() throws {
+    /// Runs `method` into `directory`.
+    func run(_ method: TrainedCompressionMethod, in directory: URL) throws {
         let options = try methodOptions()
-        let directory = try common.outputDirectory(for: "compress-\(method)")
+        try prepareWritableDirectory(directory, option: "--out")
         let data = try common.loadData()
         guard data.training.imageShape == [1, 28, 28], data.training.classCount <= 10 else {
             throw RunError("compress studies MNIST-shaped models (1×28×28 images, at most 10 classes); \(data.summary)")
         }
         let result: CompressionMethodReport = switch method {
-        case "quantize": try runQuantizationExperiment(on: data, options: options, directory: directory)
-        case "binary": try runBinaryWeightsExperiment(on: data, options: options, directory: directory)
-        default: try runDistillationExperiment(on: data, options: options, directory: directory)
+        case .quantize: try runQuantizationExperiment(on: data, options: options, directory: directory)
+        case .binary: try runBinaryWeightsExperiment(on: data, options: options, directory: directory)
+        case .distill: try runDistillationExperiment(on: data, options: options, directory: directory)
         }
         for (_, table) in result.tables { printTable(table, format: common.format) }
         if common.format == .table { result.verdicts.forEach { print($0) } }
-        var report = Report(title: "dlbench compress --method \(method): \(result.title)", summary: result.verdicts.joined(separator: " "))
+        var report = Report(title: "dlbench compress --method \(method.rawValue): \(result.title)", summary: result.verdicts.joined(separator: " "))
         report.addSettings([("data", .text(data.summary))] + result.settings)
         for (title, table) in result.tables { report.addTable(table, title: title) }
         report.addParagraph((result.verdicts + result.notes).map { "- \($0)" }.joined(separator: "\n"))
@@ -175,62 +183,32 @@ extension CompressCommand {
     }
 }
 
-/// One row per baseline and per compressed model.
-func compressionTable(_ studies: [CompressionStudy]) -> Table {
+/// One row per model variant.
+func compressionTable(_ rows: [CompressionRow]) -> Table {
     var table = Table(headers: [
-        "model", "level", "parameters", "ratio", "FLOPs", "latency 1 (ms)", "speedup 1", "latency 64 (ms)", "speedup 64",
-        "accuracy", "after fine-tune",
+        "model", "variant", "parameters", "ratio", "layers", "bytes", "FLOPs", "latency 1 (ms)", "latency 64 (ms)", "accuracy", "after fine-tune", "note",
     ])
-    for study in studies {
+    for row in rows {
         table.append([
-            .text(study.model.rawValue), .text("baseline"), .integer(study.parameterCount), .number(1, .fixed(2)), .integer(study.flops),
-            .number(study.latency.batchOne * 1e3, .fixed(3)), .number(1, .fixed(2)), .number(study.latency.batchSixtyFour * 1e3, .fixed(2)),
-            .number(1, .fixed(2)), .number(study.accuracy, .percent(2)), .number(study.fineTunedAccuracy, .percent(2)),
+            .text(row.model.rawValue), .text(row.variant), .integer(row.parameters), .number(row.ratio, .fixed(2)),
+            row.layersRatio.map { .number($0, .fixed(2)) } ?? .missing, .integer(row.bytes), .integer(row.flops),
+            .number(row.latency.batchOne * 1e3, .fixed(3)), .number(row.latency.batchSixtyFour * 1e3, .fixed(2)),
+            .text(row.accuracyBefore.percentText()), row.accuracyAfter.map { .text($0.percentText()) } ?? .missing, .text(row.note),
         ])
-        for point in study.points {
-            table.append([
-                .text(study.model.rawValue), .text(describe(point.level)), .integer(point.parameterCount),
-                .number(point.selectedLayersRatio, .fixed(2)), .integer(point.flops),
-                .number(point.latency.batchOne * 1e3, .fixed(3)), .number(study.latency.batchOne / point.latency.batchOne, .fixed(2)),
-                .number(point.latency.batchSixtyFour * 1e3, .fixed(2)), .number(study.latency.batchSixtyFour / point.latency.batchSixtyFour, .fixed(2)),
-                .number(point.accuracyAfterFactorization, .percent(2)), .number(point.accuracyAfterFineTuning, .percent(2)),
-            ])
-        }
     }
     return table
 }
 
-/// Rank, size, FLOPs, energy and error of every selected layer of every compressed model.
-func layerTable(_ studies: [CompressionStudy]) -> Table {
-    var table = Table(headers: ["model", "level", "layer", "rank", "parameters", "after", "FLOPs", "after", "energy", "relative error", "note"])
-    for study in studies {
-        for point in study.points {
-            for layer in point.layers {
-                table.append([
-                    .text(study.model.rawValue), .text(describe(point.level)), .text("\(layer.path) \(layer.layer)"),
-                    layer.rank.map { .text("\($0) of \(layer.maximumRank ?? 0)") } ?? .missing,
-                    .integer(layer.parametersBefore), .integer(layer.parametersAfter), .integer(layer.flopsBefore), .integer(layer.flopsAfter),
-                    layer.retainedEnergy.map { .number($0, .percent(1)) } ?? .missing,
-                    layer.relativeError.map { .number($0, .fixed(3)) } ?? .missing,
-                    .text(layer.skipReason ?? ""),
-                ])
-            }
-        }
-    }
-    return table
-}
-
-/// Accuracy against compression ratio, two lines per baseline.
-func accuracyChart(_ studies: [CompressionStudy]) -> LineChart {
+/// Mean accuracy against compression ratio: one line per method and model.
+func accuracyChart(_ sections: [CompressionSection]) -> LineChart {
     LineChart(
-        title: "Accuracy vs compression", x: .init("compression ratio of the factorized layers"), y: .init("test accuracy"),
-        series: studies.flatMap { study -> [LineChart.Series] in
-            let points = study.points.sorted { $0.selectedLayersRatio < $1.selectedLayersRatio }
-            let x = [1] + points.map(\.selectedLayersRatio)
-            return [
-                .init(name: "\(study.model.rawValue), factorized", x: x, y: [study.accuracy] + points.map(\.accuracyAfterFactorization)),
-                .init(name: "\(study.model.rawValue), fine-tuned", x: x, y: [study.accuracy] + points.map(\.accuracyAfterFineTuning)),
-            ]
+        title: "Accuracy vs compression", x: .init("compression ratio"), y: .init("test accuracy"),
+        series: sections.flatMap { section in
+            Dictionary(grouping: section.rows, by: \.model).sorted { $0.key.rawValue < $1.key.rawValue }.map { model, rows in
+                let points = rows.sorted { $0.ratio < $1.ratio }
+                return LineChart.Series(name: "\(section.title.prefix(while: { $0 != " " })) \(model.rawValue)",
+                                        x: points.map(\.ratio), y: points.map { ($0.accuracyAfter ?? $0.accuracyBefore).mean })
+            }
         },
         showsMarkers: true)
 }

@@ -1,0 +1,218 @@
+import DLNN
+import DLReport
+import Foundation
+
+/// The paper networks `dlbench compress` compresses (Han et al., 2015, 2016; Denton et al., 2014
+/// compress the same kinds of layers).
+enum CompressionModel: String, CaseIterable {
+    case lenet300 = "lenet-300-100"
+    case lenet5 = "lenet-5"
+
+    /// LeNet-300-100 (266,610 parameters) or Caffe's LeNet-5 (431,080).
+    func make(seed: UInt64) throws -> Sequential {
+        switch self {
+        case .lenet300: Models.lenet300100(seed: seed)
+        case .lenet5: try Models.caffeLeNet5(seed: seed)
+        }
+    }
+}
+
+/// How big a `dlbench compress` run is.
+struct CompressionSettings {
+    var methods: [CompressionMethod] = CompressionMethod.allCases
+    var models: [CompressionModel] = CompressionModel.allCases
+    var seeds: [UInt64] = [1, 2]
+    /// Training images for the baselines (the first of the training split); nil: all.
+    var trainingImages: Int? = 10_000
+    /// Test images evaluated (the first of the test split); nil: all.
+    var testImages: Int? = 5_000
+    /// Validation images that choose the fine-tuning rate (the first of the validation split).
+    var validationImages = 2_000
+    /// Baseline epochs per model.
+    var epochs: [CompressionModel: Int] = [.lenet300: 8, .lenet5: 4]
+    var batchSize = 64
+    var learningRate: Float = 0.02
+    /// Fine-tuning after compression: epochs, images (the first of the training split) and the
+    /// rates tried, the one with the best validation accuracy kept.
+    var fineTuneEpochs = 1
+    var fineTuneImages = 5_000
+    var fineTuneRates: [Float] = [0.003, 0.01]
+    /// Low-rank: the target ratios swept (every eligible layer at the same target).
+    var lowRankLevels: [Double] = [2, 3, 5, 8, 12]
+    var convolutionScheme: ConvolutionFactorization = .channels
+    /// Pruning: prune–retrain rounds towards the final sparsity.
+    var pruneRounds = 3
+    /// Forward passes timed per latency measurement (the median is reported).
+    var latencyRepeats = 30
+
+    /// The settings of `--quick`: one seed, small subsets and budgets, for smoke tests.
+    static var quick: CompressionSettings {
+        var settings = CompressionSettings()
+        settings.seeds = [1]
+        settings.trainingImages = 200
+        settings.testImages = 100
+        settings.epochs = [.lenet300: 1, .lenet5: 1]
+        settings.fineTuneImages = 64
+        settings.validationImages = 50
+        settings.fineTuneRates = [0.01]
+        settings.lowRankLevels = [5]
+        settings.pruneRounds = 1
+        settings.latencyRepeats = 2
+        return settings
+    }
+
+    /// The settings of `--full`: the whole training split, three seeds, longer training.
+    static var full: CompressionSettings {
+        var settings = CompressionSettings()
+        settings.seeds = [1, 2, 3]
+        settings.trainingImages = nil
+        settings.testImages = nil
+        settings.epochs = [.lenet300: 20, .lenet5: 15]
+        settings.fineTuneEpochs = 3
+        settings.fineTuneImages = 55_000
+        settings.validationImages = 5_000
+        settings.fineTuneRates = [0.001, 0.003, 0.01]
+        settings.lowRankLevels = [2, 3, 5, 8, 12, 20]
+        settings.pruneRounds = 5
+        return settings
+    }
+}
+
+/// The data, settings and trained baselines shared by every method of one `dlbench compress`
+/// run: each (model, seed) baseline is trained once, saved, and every compressed variant starts
+/// from a fresh copy loaded from that file.
+final class CompressionWorkbench {
+    let settings: CompressionSettings
+    let data: DataSplits
+    let directory: URL
+    let progress: ProgressReporter.Mode
+    let training: ImageDataset
+    let fineTuneSet: ImageDataset
+    let test: ImageDataset
+    let validation: ImageDataset
+    private var baselines: [String: Baseline] = [:]
+    /// Pruned models by model, variant and seed, shared by the pruning and pipeline experiments.
+    var prunedModels: [String: PrunedModel] = [:]
+
+    /// A trained baseline.
+    struct Baseline {
+        var checkpoint: URL
+        var accuracy: Double
+        var parameters: Int
+        var bytes: Int
+        var flops: Int
+        var latency: Latency
+    }
+
+    init(settings: CompressionSettings, data: DataSplits, directory: URL, progress: ProgressReporter.Mode) throws {
+        self.settings = settings
+        self.data = data
+        self.directory = directory
+        self.progress = progress
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        training = data.training.prefix(min(settings.trainingImages ?? data.training.count, data.training.count))
+        fineTuneSet = data.training.prefix(min(settings.fineTuneImages, data.training.count))
+        validation = data.validation.prefix(min(settings.validationImages, data.validation.count))
+        test = data.test.prefix(min(settings.testImages ?? data.test.count, data.test.count))
+    }
+
+    var inputShape: TensorShape { [1] + data.training.imageShape }
+
+    /// The baseline of `kind` for `seed`, trained on first use.
+    func baseline(_ kind: CompressionModel, seed: UInt64) throws -> Baseline {
+        let key = "\(kind.rawValue)-seed\(seed)"
+        if let baseline = baselines[key] { return baseline }
+        let model = try kind.make(seed: seed)
+        let accuracy = try fit(model, on: training, epochs: settings.epochs[kind] ?? 1, learningRate: settings.learningRate, seed: seed)
+        let checkpoint = directory.appendingPathComponent("baseline-\(key).safetensors")
+        try model.saveWeights(to: checkpoint)
+        let baseline = Baseline(
+            checkpoint: checkpoint, accuracy: accuracy, parameters: model.parameterCount, bytes: try fileSize(checkpoint),
+            flops: model.forwardFLOPs(for: inputShape), latency: measureLatency(model, imageShape: data.training.imageShape, repeats: settings.latencyRepeats))
+        baselines[key] = baseline
+        return baseline
+    }
+
+    /// A fresh copy of the trained baseline.
+    func freshCopy(_ kind: CompressionModel, seed: UInt64) throws -> Sequential {
+        let copy = try kind.make(seed: seed)
+        try copy.loadWeights(from: try baseline(kind, seed: seed).checkpoint)
+        return copy
+    }
+
+    /// The baseline's row (its accuracy over the seeds is added by the caller's collector).
+    func baselineRow(_ kind: CompressionModel, seed: UInt64) throws -> CompressionRow {
+        let baseline = try baseline(kind, seed: seed)
+        return CompressionRow(
+            model: kind, variant: "baseline (dense float)", parameters: baseline.parameters, bytes: baseline.bytes, flops: baseline.flops,
+            latency: baseline.latency, accuracyBefore: Summary([]), ratio: 1)
+    }
+
+    /// Trains `model` with momentum SGD (0.9) and returns its test accuracy.
+    func fit(
+        _ model: any Layer, on images: ImageDataset, epochs: Int, learningRate: Float, seed: UInt64, callbacks: [any TrainingCallback] = []
+    ) throws -> Double {
+        try fitValidated(model, on: images, epochs: epochs, learningRate: learningRate, seed: seed, callbacks: callbacks).test
+    }
+
+    /// Trains `model` with momentum SGD (0.9) and returns its validation and test accuracy.
+    func fitValidated(
+        _ model: any Layer, on images: ImageDataset, epochs: Int, learningRate: Float, seed: UInt64, callbacks: [any TrainingCallback] = []
+    ) throws -> (validation: Double, test: Double) {
+        let trainer = Trainer(
+            model: model, loss: SoftmaxCrossEntropy(), optimizer: SGD(model.allParameters, learningRate: learningRate, momentum: 0.9),
+            configuration: TrainingConfiguration(epochs: epochs, batchSize: settings.batchSize, seed: seed),
+            callbacks: callbacks + [TrainingProgress(mode: progress)])
+        try trainer.fit(training: images, validation: nil, normalization: data.normalization)
+        let validationAccuracy = validation.count > 0 ? trainer.evaluate(validation, normalization: data.normalization).accuracy : 0
+        return (validationAccuracy, trainer.evaluate(test, normalization: data.normalization).accuracy)
+    }
+
+    /// Runs `attempt` at every fine-tuning rate of the settings and keeps the result whose
+    /// validation accuracy is best (the first on a tie): the test set never chooses. A rate whose
+    /// training diverges (a non-finite loss) is out of the running; throws when every rate diverges.
+    func tuned<Result>(_ attempt: (_ rate: Float) throws -> (validation: Double, result: Result)) throws -> (rate: Float, result: Result) {
+        var best: (validation: Double, rate: Float, result: Result)?
+        var divergence: NonFiniteValueError?
+        for rate in settings.fineTuneRates {
+            do {
+                let (validation, result) = try attempt(rate)
+                if best == nil || validation > best!.validation { best = (validation, rate, result) }
+            } catch let error as NonFiniteValueError {
+                divergence = error
+            }
+        }
+        guard let best else {
+            throw RunError("fine-tuning diverged at every rate of \(settings.fineTuneRates): \(divergence.map { "\($0)" } ?? "")")
+        }
+        return (best.rate, best.result)
+    }
+
+    /// Fine-tunes a model from `make` (with the callbacks its training needs, e.g. masks) on the
+    /// fine-tuning images, at the rate of the grid with the best validation accuracy: its test
+    /// accuracy, the rate and the model.
+    func fineTune(
+        seed: UInt64, _ make: () throws -> (model: any Layer, callbacks: [any TrainingCallback])
+    ) throws -> (accuracy: Double, rate: Float, model: any Layer) {
+        let (rate, result) = try tuned { rate in
+            let (model, callbacks) = try make()
+            let accuracy = try fitValidated(model, on: fineTuneSet, epochs: settings.fineTuneEpochs, learningRate: rate, seed: seed, callbacks: callbacks)
+            return (accuracy.validation, (accuracy.test, model))
+        }
+        return (result.0, rate, result.1)
+    }
+
+    /// Test accuracy without training.
+    func evaluate(_ model: any Layer) -> Double {
+        DLNN.evaluate(model: model, images: test, normalization: data.normalization, loss: SoftmaxCrossEntropy()).accuracy
+    }
+
+    func latency(_ model: any Layer) -> Latency {
+        measureLatency(model, imageShape: data.training.imageShape, repeats: settings.latencyRepeats)
+    }
+
+    /// The size of the file at `url` in bytes.
+    func fileSize(_ url: URL) throws -> Int {
+        (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? 0
+    }
+}
