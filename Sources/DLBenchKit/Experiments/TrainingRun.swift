@@ -5,6 +5,8 @@ import Foundation
 /// One training configuration: the building block every comparison varies one part of.
 struct TrainingSpec {
     var model: ModelKind = .lenet5
+    /// A model no `ModelKind` builds (a plain MLP with a chosen initialization, say); nil: `model`'s.
+    var recipe: ModelRecipe?
     var optimizer: OptimizerKind = .momentum
     /// nil: the optimizer's default learning rate.
     var learningRate: Float?
@@ -18,6 +20,29 @@ struct TrainingSpec {
 
     /// The learning rate actually used.
     var effectiveLearningRate: Float { learningRate ?? optimizer.defaultLearningRate }
+
+    /// The model's name in tables and checks: the recipe's, or the `ModelKind`'s.
+    var modelName: String { recipe?.name ?? model.rawValue }
+
+    /// The model for `data`'s images and classes at this seed; throws a `RunError` when it cannot take the images.
+    func makeModel(for data: DataSplits) throws -> Sequential {
+        let (shape, classes) = (data.training.imageShape, data.training.classCount)
+        do {
+            if let recipe { return try recipe.make(shape, classes, seed) }
+            return try model.make(imageShape: shape, classCount: classes, normalization: norm, seed: seed)
+        } catch let error as ShapeError {
+            throw RunError("--model \(modelName) cannot take the \(shapeText(shape)) images of \(data.name): \(error)")
+        }
+    }
+}
+
+/// A model built by a function rather than named by a `ModelKind`, for comparisons of what the
+/// command line does not choose (initializations, dropout).
+struct ModelRecipe {
+    /// The name in tables, legends and initial-loss checks.
+    var name: String
+    /// The model for images of a shape and a class count, with its initial weights drawn from a seed.
+    var make: (_ imageShape: TensorShape, _ classCount: Int, _ seed: UInt64) throws -> Sequential
 }
 
 /// What a training run produced.
@@ -52,12 +77,7 @@ func train(
     _ spec: TrainingSpec, on data: DataSplits, progress: ProgressReporter.Mode, checkpointDirectory: URL? = nil,
     resume: Bool = false, testEveryEpoch: Bool = false
 ) throws -> TrainingOutcome {
-    let model: Sequential
-    do {
-        model = try spec.model.make(imageShape: data.training.imageShape, classCount: data.training.classCount, normalization: spec.norm, seed: spec.seed)
-    } catch {
-        throw RunError("--model \(spec.model.rawValue) cannot take the \(shapeText(data.training.imageShape)) images of \(data.name): \(error)")
-    }
+    let model = try spec.makeModel(for: data)
     let optimizer = spec.optimizer.make(model.allParameters, learningRate: spec.learningRate, weightDecay: spec.weightDecay)
     let stepsPerEpoch = (data.training.count + spec.batchSize - 1) / spec.batchSize
     let schedule = try spec.schedule.make(rate: spec.effectiveLearningRate, totalSteps: stepsPerEpoch * spec.epochs, stepsPerEpoch: stepsPerEpoch)
