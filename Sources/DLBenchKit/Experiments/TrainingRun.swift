@@ -17,6 +17,12 @@ struct TrainingSpec {
     var weightDecay: Float = 0
     var augmentation: Augmentation = .none
     var seed: UInt64 = 1
+    /// Label smoothing ε of the cross-entropy; 0: one-hot targets.
+    var labelSmoothing: Float = 0
+    var mixup: Mixup?
+    var earlyStopping: EarlyStopping?
+    /// Whether the clean training split and the validation split are evaluated after every epoch (`FitCurves`).
+    var tracksFit = false
 
     /// The learning rate actually used.
     var effectiveLearningRate: Float { learningRate ?? optimizer.defaultLearningRate }
@@ -57,6 +63,8 @@ struct TrainingOutcome {
     /// Wall-clock seconds of the training steps (evaluation excluded).
     var trainingSeconds: Double
     var parameterCount: Int
+    /// The clean training and the validation evaluations after each epoch; empty unless the spec `tracksFit`.
+    var fitCurves: [FitPoint] = []
 
     var imagesPerSecond: Double {
         let images = history.epochs.reduce(0.0) { $0 + $1.imagesPerSecond * $1.seconds }
@@ -64,6 +72,12 @@ struct TrainingOutcome {
     }
 
     var finalTrainingLoss: Double { history.epochs.last?.trainingLoss ?? .nan }
+}
+
+/// The training split (clean) and the validation split evaluated after one epoch, with the plain cross-entropy.
+struct FitPoint {
+    var training: Evaluation
+    var validation: Evaluation
 }
 
 /// Trains `spec` on `data` from the initial weights its seed determines, and evaluates the test set once.
@@ -82,12 +96,14 @@ func train(
     let stepsPerEpoch = (data.training.count + spec.batchSize - 1) / spec.batchSize
     let schedule = try spec.schedule.make(rate: spec.effectiveLearningRate, totalSteps: stepsPerEpoch * spec.epochs, stepsPerEpoch: stepsPerEpoch)
     let configuration = TrainingConfiguration(
-        epochs: spec.epochs, batchSize: spec.batchSize, seed: spec.seed, augmentation: spec.augmentation,
-        checkpointDirectory: checkpointDirectory)
+        epochs: spec.epochs, batchSize: spec.batchSize, seed: spec.seed, augmentation: spec.augmentation, mixup: spec.mixup,
+        earlyStopping: spec.earlyStopping, checkpointDirectory: checkpointDirectory)
     let testPerEpoch = testEveryEpoch && data.test.count > 0 ? TestAccuracyPerEpoch(test: data.test, normalization: data.normalization) : nil
+    let fit = spec.tracksFit ? FitCurves(training: data.training, validation: data.validation, normalization: data.normalization) : nil
+    let callbacks: [any TrainingCallback] = [TrainingProgress(mode: progress)] + (testPerEpoch.map { [$0] } ?? []) + (fit.map { [$0] } ?? [])
     let trainer = Trainer(
-        model: model, loss: SoftmaxCrossEntropy(), optimizer: optimizer, schedule: schedule, configuration: configuration,
-        callbacks: [TrainingProgress(mode: progress)] + (testPerEpoch.map { [$0] } ?? []))
+        model: model, loss: SoftmaxCrossEntropy(labelSmoothing: spec.labelSmoothing), optimizer: optimizer, schedule: schedule,
+        configuration: configuration, callbacks: callbacks)
     // An empty test set is the learning-rate search's (it scores on validation); `DataSplits.load` never gives one.
     let checkedSets = [("training", data.training, true), ("validation", data.validation, false)] + (data.test.count > 0 ? [("test", data.test, false)] : [])
     for (name, dataset, forTraining) in checkedSets {
@@ -101,10 +117,12 @@ func train(
         try trainer.resume(from: checkpointDirectory, name: "last")
     }
     let history = try trainer.fit(training: data.training, validation: data.validation, normalization: data.normalization)
-    let test = testPerEpoch?.last ?? trainer.evaluate(data.test, normalization: data.normalization)
+    // Early stopping restores the best epoch's weights after the last epoch's test evaluation: test those.
+    let test = (spec.earlyStopping == nil ? testPerEpoch?.last : nil) ?? trainer.evaluate(data.test, normalization: data.normalization)
     return TrainingOutcome(
         spec: spec, model: model, history: history, test: test, testAccuracyPerEpoch: testPerEpoch?.accuracies ?? [],
-        trainingSeconds: history.epochs.reduce(0) { $0 + $1.seconds }, parameterCount: model.parameterCount)
+        trainingSeconds: history.epochs.reduce(0) { $0 + $1.seconds }, parameterCount: model.parameterCount,
+        fitCurves: fit.map { zip($0.trainingEvaluations, $0.validationEvaluations).map(FitPoint.init) } ?? [])
 }
 
 /// Settings rows shared by the reports.
