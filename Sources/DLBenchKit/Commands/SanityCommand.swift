@@ -10,7 +10,7 @@ struct SanityCommand: ParsableCommand {
             The presets are mlp, lenet5, vgg and resnet, and vgg and resnet with BatchNorm. The batch is the first --batch-size \
             training images (default 32; --quick 16), trained with Adam for at most --steps steps (default 300; --quick 100); \
             --quick checks mlp and lenet5 only. \
-            Takes about a minute on 2 cores (release build).
+            Takes one to a few minutes on 2 cores (release build; 5.6 minutes measured with other builds running).
             """)
 
     @OptionGroup var common: CommonOptions
