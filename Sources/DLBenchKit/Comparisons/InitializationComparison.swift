@@ -204,8 +204,9 @@ private func judgeSuits(_ result: ComparisonResult, _ profiles: InitializationPr
 }
 
 /// Reproduced when the deep He network learned and the deep Xavier one stalled: its smoothed training
-/// loss ends within 10% of ln(classes) in every seed (or it diverged). Not reproduced when Xavier
-/// is not significantly below He in final validation accuracy; inconclusive otherwise (behind but moving).
+/// loss ends within 10% of ln(classes) in every seed (or it diverged). Not reproduced when Xavier did
+/// not stall and is not significantly below He in final validation accuracy; inconclusive otherwise
+/// (Xavier stalled but He did not learn either, or Xavier behind but moving).
 private func judgeDeep(_ result: ComparisonResult, _ profiles: InitializationProfiles) -> (measured: String, verdict: Verdict) {
     guard profiles.deep.count == 2, let xavier = result.entry(profiles.entryName(of: profiles.deep[0])),
           let he = result.entry(profiles.entryName(of: profiles.deep[1]))
@@ -218,7 +219,8 @@ private func judgeDeep(_ result: ComparisonResult, _ profiles: InitializationPro
         + "loss at the end \(xavier.endLoss.text(decimals: 3)) (ln \(result.data.training.classCount) = \(String(format: "%.3f", chanceLoss))); "
         + "Welch p = \(pText(test))."
     if he.learned(result.thresholds) && stalled { return (measured, .reproduced) }
-    if !(test.isSignificant && test.t > 0) { return (measured, .notReproduced) }
+    // Xavier moving off ln(classes) and not significantly behind He is evidence against; He not learning either is none.
+    if !stalled && !(test.isSignificant && test.t > 0) { return (measured, .notReproduced) }
     return (measured, .inconclusive)
 }
 
