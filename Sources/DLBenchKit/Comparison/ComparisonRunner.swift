@@ -57,7 +57,7 @@ struct ComparisonRunner {
         }
         let reference = results.map(\.finalValidationAccuracy.mean).filter { !$0.isNaN }.max()
         return ComparisonResult(
-            definition: definition, budget: budget, data: data, availableTrainingImages: fullData.training.count, seeds: seeds,
+            definition: definition, budget: budget, data: data, availableTrainingImages: fullData.training.count, seeds: seeds, quick: quick,
             entries: results, tuning: tuning, initialLosses: checks,
             thresholds: Thresholds(classCount: data.training.classCount, reference: reference),
             wallSeconds: Date().timeIntervalSince(start))
@@ -67,14 +67,10 @@ struct ComparisonRunner {
     private func initialLossChecks(_ entries: [ComparisonEntry], on data: DataSplits) throws -> [InitialLossCheck] {
         var seen: Set<String> = []
         return try entries.compactMap { entry in
-            guard seen.insert("\(entry.spec.model.rawValue)/\(entry.spec.norm.rawValue)").inserted else { return nil }
+            guard seen.insert("\(entry.spec.modelName)/\(entry.spec.norm.rawValue)").inserted else { return nil }
             var spec = entry.spec
             spec.seed = seeds[0]
-            do {
-                return try InitialLossCheck.measure(spec, on: data)
-            } catch let error as ShapeError {
-                throw RunError("--model \(spec.model.rawValue) cannot take the \(shapeText(data.training.imageShape)) images of \(data.name): \(error)")
-            }
+            return try InitialLossCheck.measure(spec, on: data)
         }
     }
 

@@ -45,6 +45,8 @@ struct ComparisonResult {
     /// Images in the training split before the cut.
     var availableTrainingImages: Int
     var seeds: [UInt64]
+    /// Whether the entries are the definition's `--quick` ones.
+    var quick = false
     var entries: [EntryResult]
     /// The learning-rate grid of each tuned entry, by entry name (empty when the comparison does not tune).
     var tuning: [String: [LearningRateTrial]]

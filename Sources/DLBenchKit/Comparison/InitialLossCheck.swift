@@ -19,11 +19,10 @@ struct InitialLossCheck {
 
     /// Builds the model of `spec` at its seed and evaluates it on the first validation images.
     static func measure(_ spec: TrainingSpec, on data: DataSplits) throws -> InitialLossCheck {
-        let model = try spec.model.make(
-            imageShape: data.training.imageShape, classCount: data.training.classCount, normalization: spec.norm, seed: spec.seed)
+        let model = try spec.makeModel(for: data)
         let sample = data.validation.prefix(min(sampleSize, data.validation.count))
         let evaluation = evaluate(model: model, images: sample, normalization: data.normalization, loss: SoftmaxCrossEntropy())
-        let name = spec.norm == .none ? spec.model.rawValue : "\(spec.model.rawValue) + \(spec.norm.displayName)"
+        let name = spec.norm == .none ? spec.modelName : "\(spec.modelName) + \(spec.norm.displayName)"
         return InitialLossCheck(model: name, loss: evaluation.loss, classCount: data.training.classCount)
     }
 

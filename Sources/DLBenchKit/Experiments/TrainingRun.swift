@@ -6,6 +6,8 @@ import Foundation
 /// One training configuration: the building block every comparison varies one part of.
 struct TrainingSpec {
     var model: ModelKind = .lenet5
+    /// A model no `ModelKind` builds (a plain MLP with a chosen initialization, say); nil: `model`'s.
+    var recipe: ModelRecipe?
     var optimizer: OptimizerKind = .momentum
     /// nil: the optimizer's default learning rate.
     var learningRate: Float?
@@ -18,9 +20,38 @@ struct TrainingSpec {
     var dropout: Float = 0
     var augmentation: Augmentation = .none
     var seed: UInt64 = 1
+    /// Label smoothing ε of the cross-entropy; 0: one-hot targets.
+    var labelSmoothing: Float = 0
+    var mixup: Mixup?
+    var earlyStopping: EarlyStopping?
+    /// Whether the clean training split and the validation split are evaluated after every epoch (`FitCurves`).
+    var tracksFit = false
 
     /// The learning rate actually used.
     var effectiveLearningRate: Float { learningRate ?? optimizer.defaultLearningRate }
+
+    /// The model's name in tables and checks: the recipe's, or the `ModelKind`'s.
+    var modelName: String { recipe?.name ?? model.rawValue }
+
+    /// The model for `data`'s images and classes at this seed; throws a `RunError` when it cannot take the images.
+    func makeModel(for data: DataSplits) throws -> Sequential {
+        let (shape, classes) = (data.training.imageShape, data.training.classCount)
+        do {
+            if let recipe { return try recipe.make(shape, classes, seed) }
+            return try model.make(imageShape: shape, classCount: classes, normalization: norm, dropout: dropout, seed: seed)
+        } catch let error as ShapeError {
+            throw RunError("--model \(modelName) cannot take the \(shapeText(shape)) images of \(data.name): \(error)")
+        }
+    }
+}
+
+/// A model built by a function rather than named by a `ModelKind`, for comparisons of what the
+/// command line does not choose (initializations, dropout).
+struct ModelRecipe {
+    /// The name in tables, legends and initial-loss checks.
+    var name: String
+    /// The model for images of a shape and a class count, with its initial weights drawn from a seed.
+    var make: (_ imageShape: TensorShape, _ classCount: Int, _ seed: UInt64) throws -> Sequential
 }
 
 /// What a training run produced.
@@ -35,6 +66,8 @@ struct TrainingOutcome {
     /// Wall-clock seconds of the training steps (evaluation excluded).
     var trainingSeconds: Double
     var parameterCount: Int
+    /// The clean training and the validation evaluations after each epoch; empty unless the spec `tracksFit`.
+    var fitCurves: [FitPoint] = []
 
     var imagesPerSecond: Double {
         let images = history.epochs.reduce(0.0) { $0 + $1.imagesPerSecond * $1.seconds }
@@ -42,6 +75,12 @@ struct TrainingOutcome {
     }
 
     var finalTrainingLoss: Double { history.epochs.last?.trainingLoss ?? .nan }
+}
+
+/// The training split (clean) and the validation split evaluated after one epoch, with the plain cross-entropy.
+struct FitPoint {
+    var training: Evaluation
+    var validation: Evaluation
 }
 
 /// Trains `spec` on `data` from the initial weights its seed determines, and evaluates the test set once.
@@ -57,25 +96,21 @@ func train(
     _ spec: TrainingSpec, on data: DataSplits, progress: ProgressReporter.Mode, checkpointDirectory: URL? = nil,
     resume: Bool = false, testEveryEpoch: Bool = false, dataParallel: DataParallel? = nil
 ) throws -> TrainingOutcome {
-    let model: Sequential
-    do {
-        model = try spec.model.make(
-            imageShape: data.training.imageShape, classCount: data.training.classCount, normalization: spec.norm, dropout: spec.dropout, seed: spec.seed)
-    } catch {
-        throw RunError("--model \(spec.model.rawValue) cannot take the \(shapeText(data.training.imageShape)) images of \(data.name): \(error)")
-    }
+    let model = try spec.makeModel(for: data)
     let optimizer = spec.optimizer.make(model.allParameters, learningRate: spec.learningRate, weightDecay: spec.weightDecay)
     let shard = dataParallel.map { DataShard(index: $0.communicator.rank, count: $0.communicator.size) } ?? .whole
     let shardCount = shard.sampleCount(orderCount: data.training.count, batchSize: spec.batchSize)
     let stepsPerEpoch = (shardCount + spec.batchSize - 1) / spec.batchSize
     let schedule = try spec.schedule.make(rate: spec.effectiveLearningRate, totalSteps: stepsPerEpoch * spec.epochs, stepsPerEpoch: stepsPerEpoch)
     let configuration = TrainingConfiguration(
-        epochs: spec.epochs, batchSize: spec.batchSize, seed: spec.seed, augmentation: spec.augmentation,
-        checkpointDirectory: checkpointDirectory)
+        epochs: spec.epochs, batchSize: spec.batchSize, seed: spec.seed, augmentation: spec.augmentation, mixup: spec.mixup,
+        earlyStopping: spec.earlyStopping, checkpointDirectory: checkpointDirectory)
     let testPerEpoch = testEveryEpoch && data.test.count > 0 ? TestAccuracyPerEpoch(test: data.test, normalization: data.normalization) : nil
+    let fit = spec.tracksFit ? FitCurves(training: data.training, validation: data.validation, normalization: data.normalization) : nil
+    let callbacks: [any TrainingCallback] = [TrainingProgress(mode: shard.index == 0 ? progress : .quiet)] + (testPerEpoch.map { [$0] } ?? []) + (fit.map { [$0] } ?? [])
     let trainer = Trainer(
-        model: model, loss: SoftmaxCrossEntropy(), optimizer: optimizer, schedule: schedule, configuration: configuration,
-        callbacks: [TrainingProgress(mode: shard.index == 0 ? progress : .quiet)] + (testPerEpoch.map { [$0] } ?? []))
+        model: model, loss: SoftmaxCrossEntropy(labelSmoothing: spec.labelSmoothing), optimizer: optimizer, schedule: schedule,
+        configuration: configuration, callbacks: callbacks)
     dataParallel?.attach(to: trainer)
     // An empty test set is the learning-rate search's (it scores on validation); `DataSplits.load` never gives one.
     let checkedSets = [("training", data.training, true), ("validation", data.validation, false)] + (data.test.count > 0 ? [("test", data.test, false)] : [])
@@ -90,10 +125,12 @@ func train(
         try trainer.resume(from: checkpointDirectory, name: "last")
     }
     let history = try trainer.fit(training: data.training, validation: data.validation, normalization: data.normalization)
-    let test = testPerEpoch?.last ?? trainer.evaluate(data.test, normalization: data.normalization)
+    // Early stopping restores the best epoch's weights after the last epoch's test evaluation: test those.
+    let test = (spec.earlyStopping == nil ? testPerEpoch?.last : nil) ?? trainer.evaluate(data.test, normalization: data.normalization)
     return TrainingOutcome(
         spec: spec, model: model, history: history, test: test, testAccuracyPerEpoch: testPerEpoch?.accuracies ?? [],
-        trainingSeconds: history.epochs.reduce(0) { $0 + $1.seconds }, parameterCount: model.parameterCount)
+        trainingSeconds: history.epochs.reduce(0) { $0 + $1.seconds }, parameterCount: model.parameterCount,
+        fitCurves: fit.map { zip($0.trainingEvaluations, $0.validationEvaluations).map(FitPoint.init) } ?? [])
 }
 
 /// Settings rows shared by the reports.

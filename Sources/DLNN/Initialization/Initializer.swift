@@ -26,6 +26,10 @@ public enum Initializer: Sendable, Equatable {
     case heNormal
     /// LeCun et al. (1998): N(0, σ²) with σ = 1 / √fan_in; for SELU and tanh-like activations.
     case lecunNormal
+    /// N(0, σ²) with a fixed σ whatever the fans: PyTorch's `normal_(0, std)`. The "small random"
+    /// (σ = 0.01) and "large random" (σ = 1) initializations of the course, which make a deep
+    /// network's activations vanish or explode because σ ignores the layer's fan-in.
+    case normal(standardDeviation: Float)
 
     /// The fan-in and fan-out of a weight of `shape` [out, in, k…]: fan_in = in·∏k, fan_out = out·∏k.
     public static func fans(of shape: TensorShape) -> (fanIn: Int, fanOut: Int) {
@@ -54,6 +58,8 @@ public enum Initializer: Sendable, Equatable {
             return normal(shape, standardDeviation: (2 / Float(Self.fans(of: shape).fanIn)).squareRoot(), using: &generator)
         case .lecunNormal:
             return normal(shape, standardDeviation: 1 / Float(Self.fans(of: shape).fanIn).squareRoot(), using: &generator)
+        case .normal(let standardDeviation):
+            return normal(shape, standardDeviation: standardDeviation, using: &generator)
         }
     }
 

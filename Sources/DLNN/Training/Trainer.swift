@@ -44,6 +44,8 @@ public final class Trainer {
     /// The schedule when it is a plateau rule, whose state checkpoints save.
     let plateau: ReduceLearningRateOnPlateau?
     private let nonFiniteCheck: NonFiniteCheck
+    /// The loss of mixed batches (`TrainingConfiguration.mixup`).
+    private let softTargetLoss = SoftTargetCrossEntropy()
     /// The trainer's own callbacks and `callbacks`, fixed for the duration of a `fit`.
     private var activeCallbacks: [any TrainingCallback] = []
     private var currentEpoch = 0
@@ -118,10 +120,15 @@ public final class Trainer {
     /// One optimizer step on a batch; returns the batch's mean loss (penalty included) and, for
     /// labels, its correct predictions.
     public func trainStep(inputs: Tensor, targets: Targets) throws -> (loss: Float, correctCount: Int?) {
+        try trainStep(inputs: inputs, targets: targets, mixed: nil)
+    }
+
+    /// One optimizer step on `inputs` against `targets`, or, for a mixed batch, against its soft targets.
+    private func trainStep(inputs: Tensor, targets: Targets, mixed: Mixup.MixedBatch?) throws -> (loss: Float, correctCount: Int?) {
         let step = optimizer.stepCount + 1
         if let schedule { optimizer.learningRate = schedule.learningRate(at: optimizer.stepCount) }
         optimizer.zeroGradients()
-        var (value, hits) = accumulateGradients(inputs: inputs, targets: targets)
+        var (value, hits) = mixed.map(accumulateGradients) ?? accumulateGradients(inputs: inputs, targets: targets)
         if let penalty = configuration.weightPenalty {
             value += penalty.apply(to: optimizer.parameterGroups.flatMap(\.parameters))
         }
@@ -152,6 +159,16 @@ public final class Trainer {
         model.accumulateParameterGradients(gradient)
         guard case .labels(let labels) = targets else { return (value, nil) }
         return (value, Metrics.topKHits(logits: outputs, labels: labels, k: 1))
+    }
+
+    /// Forward, soft-target cross-entropy and backward on a mixed batch (`TrainingConfiguration.mixup`);
+    /// the correct predictions are counted against the labels of larger weight.
+    private func accumulateGradients(mixed: Mixup.MixedBatch) -> (loss: Float, correctCount: Int?) {
+        let outputs = model.forward(mixed.inputs)
+        let smoothing = (loss as? SoftmaxCrossEntropy)?.labelSmoothing ?? 0
+        let (value, gradient) = softTargetLoss.loss(outputs, targets: mixed.softTargets(classes: outputs.shape[1], smoothing: smoothing))
+        model.accumulateParameterGradients(gradient)
+        return (value, Metrics.topKHits(logits: outputs, labels: mixed.dominantLabels, k: 1))
     }
 
     private func run(training batches: inout some BatchSource, validation: (some BatchSource)?) throws -> TrainingHistory {
@@ -208,8 +225,14 @@ public final class Trainer {
         try notify { try $0.beginEpoch(context(), sampleCount: batches.sampleCount) }
         var seen = 0, hits = 0, lossSum = 0.0, stepCount = 0
         let start = DispatchTime.now()
+        // Mixup's λ and partners come from a stream of their own, a function of the seed and the epoch alone.
+        var mixing = epochGenerator(seed: configuration.seed ^ 0x6D69_7875_7000_0000, epoch: epoch - 1)
         while !stopRequested, let batch = batches.nextTrainingBatch() {
-            let (loss, correct) = try trainStep(inputs: batch.inputs, targets: batch.targets)
+            var mixed: Mixup.MixedBatch?
+            if let mixup = configuration.mixup, case .labels(let labels) = batch.targets {
+                mixed = mixup.mix(batch.inputs, labels: labels, using: &mixing)
+            }
+            let (loss, correct) = try trainStep(inputs: batch.inputs, targets: batch.targets, mixed: mixed)
             let record = TrainingHistory.Step(step: optimizer.stepCount, epoch: epoch, loss: loss, learningRate: optimizer.learningRate)
             history.steps.append(record)
             seen += batch.count

@@ -10,6 +10,11 @@ public struct TrainingConfiguration {
     public var seed: UInt64
     /// Random transformations of the training images (never applied to validation or test images).
     public var augmentation: Augmentation
+    /// Mixup of every training batch (Zhang et al., 2018): the trainer mixes each batch of labels
+    /// with a permutation of itself and trains on the soft targets with `SoftTargetCrossEntropy`
+    /// (folding in the label smoothing of a `SoftmaxCrossEntropy` loss); validation uses the loss as
+    /// it is, on unmixed labels. Needs a loss on labels. Training accuracy counts the label of larger weight.
+    public var mixup: Mixup?
     /// An L1, L2 or elastic-net penalty added to the loss (and its gradient to the gradients) every step.
     public var weightPenalty: (any WeightPenalty)?
     /// Gradient clipping applied after backward, before the update.
@@ -43,6 +48,7 @@ public struct TrainingConfiguration {
         batchSize: Int = 64,
         seed: UInt64 = 0,
         augmentation: Augmentation = .none,
+        mixup: Mixup? = nil,
         weightPenalty: (any WeightPenalty)? = nil,
         gradientClipping: GradientClipping? = nil,
         maxNorm: MaxNormConstraint? = nil,
@@ -57,6 +63,7 @@ public struct TrainingConfiguration {
         self.batchSize = batchSize
         self.seed = seed
         self.augmentation = augmentation
+        self.mixup = mixup
         self.weightPenalty = weightPenalty
         self.gradientClipping = gradientClipping
         self.maxNorm = maxNorm

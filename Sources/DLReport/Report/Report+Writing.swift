@@ -14,7 +14,7 @@ public struct ReportWriteError: Error, CustomStringConvertible {
 
 extension Report {
     /// Writes the run folder `directory`, creating it if needed: `report.md`, `results.json`,
-    /// `results.csv` (the first table, if any) and one SVG file per plot. Each file is written
+    /// `results.csv` (the first table, if any) and one SVG file per plot or histogram grid. Each file is written
     /// atomically, so a reader or an interrupted run never leaves a half-written file.
     ///
     /// - Returns: The files written, `report.md` first.
@@ -27,7 +27,7 @@ extension Report {
         }
         var files = [("report.md", markdown()), ("results.json", json())]
         if let first = tables.first { files.append(("results.csv", first.table.csv())) }
-        files += plots.map { ($0.fileName, $0.chart.svg()) }
+        files += figureFiles.map { ($0.fileName, $0.svg()) }
         return try files.map { name, contents in
             let url = directory.appendingPathComponent(name)
             try AtomicFile.write(Data(contents.utf8), to: url)

@@ -21,6 +21,7 @@ public struct Report: Sendable {
         case settings(heading: String, [(String, Cell)])
         case table(Table, title: String?)
         case plot(LineChart, fileName: String, caption: String?)
+        case histograms(HistogramGrid, fileName: String, caption: String?)
         case machine(MachineInfo)
     }
 
@@ -61,15 +62,26 @@ public struct Report: Sendable {
     /// Adds a plot, written as `fileName` (a plain name ending in `.svg`) into the run folder and
     /// shown in the report with the chart's title as its alternative text and an optional caption.
     public mutating func addPlot(_ chart: LineChart, fileName: String, caption: String? = nil) {
+        requireNewFigureName(fileName)
+        blocks.append(.plot(chart, fileName: fileName, caption: caption))
+    }
+
+    /// Adds histograms as small multiples, written as `fileName` like a plot (`addPlot`).
+    public mutating func addPlot(_ grid: HistogramGrid, fileName: String, caption: String? = nil) {
+        requireNewFigureName(fileName)
+        blocks.append(.histograms(grid, fileName: fileName, caption: caption))
+    }
+
+    /// Traps unless `fileName` is a plain name ending in `.svg` that no other figure uses.
+    private func requireNewFigureName(_ fileName: String) {
         require(
             fileName.hasSuffix(".svg") && !fileName.contains("/") && !fileName.hasPrefix("."),
             "Report.addPlot: file name \"\(fileName)\" must be a plain name ending in .svg"
         )
         require(
-            !plots.contains { $0.fileName == fileName },
+            !figureFiles.contains { $0.fileName == fileName },
             "Report.addPlot: file name \"\(fileName)\" is already used by another plot"
         )
-        blocks.append(.plot(chart, fileName: fileName, caption: caption))
     }
 
     /// Adds the section describing the machine, software and commit of the run.
@@ -92,8 +104,9 @@ public struct Report: Sendable {
             case .table(let table, let title):
                 sections.append((title.map { "**\($0)**\n\n" } ?? "") + table.markdown())
             case .plot(let chart, let fileName, let caption):
-                let image = "![\(chart.title)](\(percentEncodedPath(fileName)))\n"
-                sections.append(image + (caption.map { "\n*\($0)*\n" } ?? ""))
+                sections.append(figureMarkdown(title: chart.title, fileName: fileName, caption: caption))
+            case .histograms(let grid, let fileName, let caption):
+                sections.append(figureMarkdown(title: grid.title, fileName: fileName, caption: caption))
             case .machine(let machine):
                 sections.append(machine.markdown())
             }
@@ -127,6 +140,24 @@ public struct Report: Sendable {
                 })),
             ])
         })))
+        members.append(("histograms", .array(histogramGrids.map { figure in
+            .object([
+                ("file", .string(figure.fileName)), ("title", .string(figure.grid.title)), ("x_label", .string(figure.grid.xLabel)),
+                ("rows", .array(figure.grid.rows.map { row in
+                    .object([
+                        ("label", .string(row.label)),
+                        ("panels", .array(row.panels.map { panel in
+                            .object([
+                                ("title", .string(panel.title)), ("edges", .array(panel.histogram.edges.map(JSONValue.number))),
+                                ("counts", .array(panel.histogram.counts.map(JSONValue.integer))),
+                                ("below", .integer(panel.histogram.below)), ("above", .integer(panel.histogram.above)),
+                                ("non_finite", .integer(panel.histogram.nonFinite)),
+                            ])
+                        })),
+                    ])
+                })),
+            ])
+        })))
         let machines = blocks.compactMap { block -> MachineInfo? in
             if case .machine(let machine) = block { return machine }
             return nil
@@ -141,6 +172,30 @@ public struct Report: Sendable {
             if case .table(let table, let title) = block { return (table, title) }
             return nil
         }
+    }
+
+    /// The histogram grids with their file names, in order.
+    var histogramGrids: [(grid: HistogramGrid, fileName: String)] {
+        blocks.compactMap { block in
+            if case .histograms(let grid, let fileName, _) = block { return (grid, fileName) }
+            return nil
+        }
+    }
+
+    /// Every figure's file name and SVG text, in order.
+    var figureFiles: [(fileName: String, svg: () -> String)] {
+        blocks.compactMap { block in
+            switch block {
+            case .plot(let chart, let fileName, _): (fileName, chart.svg)
+            case .histograms(let grid, let fileName, _): (fileName, grid.svg)
+            default: nil
+            }
+        }
+    }
+
+    /// A figure's image link and caption.
+    private func figureMarkdown(title: String, fileName: String, caption: String?) -> String {
+        "![\(title)](\(percentEncodedPath(fileName)))\n" + (caption.map { "\n*\($0)*\n" } ?? "")
     }
 
     /// The plots with their file names, in order.

@@ -22,6 +22,8 @@ import Testing
         (.lecunNormal, (1.0 / 512).squareRoot()),
         (.xavierNormal(gain: 1), (2.0 / 768).squareRoot()),
         (.xavierNormal(gain: 2), 2 * (2.0 / 768).squareRoot()),
+        (.normal(standardDeviation: 0.01), 0.01),
+        (.normal(standardDeviation: 1), 1),
     ]
 
     /// Uniform initializers and their bound a for a [256, 512] weight.
