@@ -9,7 +9,7 @@ public struct DLBench: ParsableCommand {
         abstract: "Train and compare networks on MNIST (bundled) or another IDX/CIFAR data set, and report tables and plots.",
         subcommands: [
             TrainCommand.self, OptimizersCommand.self, SchedulesCommand.self, CompareCommand.self, NormsCommand.self, CompressCommand.self,
-            ClassicCommand.self, KernelsCommand.self, MachineCommand.self, AllCommand.self,
+            ClassicCommand.self, SequencesCommand.self, KernelsCommand.self, MachineCommand.self, AllCommand.self,
         ]
     )
 
