@@ -40,10 +40,6 @@ public class RecurrentNetwork: Layer {
     private var directionGradient = Tensor.zeros([0])
     private var layerInputGradient = Tensor.zeros([0])
     private var initialStateGradient = RecurrentState(hidden: Tensor.zeros([0]))
-    /// The zero initial state and zero final-state gradient, kept (never written) so that a call
-    /// without a state allocates none.
-    private var zeroState = RecurrentState(hidden: Tensor.zeros(TensorShape(0)))
-    private var zeroStep = Tensor.zeros(TensorShape(0))
 
     /// D, the number of directions.
     public var directionCount: Int { bidirectional ? 2 : 1 }
@@ -111,16 +107,9 @@ public class RecurrentNetwork: Layer {
                 lengths.count == shape[1] && lengths.allSatisfy { (0...shape[0]).contains($0) },
                 "\(summaryName): lengths \(lengths): expected \(shape[1]) lengths in 0...\(shape[0])")
         }
-        let stateShape = TensorShape(layers * directionCount, input.shape[1], hiddenSize)
+        let stateShape: TensorShape = [layers * directionCount, input.shape[1], hiddenSize]
         if let initialState { checkState(initialState, shape: stateShape, what: "initial state") }
-        if initialState == nil {
-            zeroState.hidden.resize(to: stateShape)
-            if cell.carriesCellState {
-                if zeroState.cell == nil { zeroState.cell = Tensor.zeros(stateShape) }
-                zeroState.cell!.resize(to: stateShape)
-            }
-        }
-        let start = initialState ?? zeroState
+        let start = initialState ?? RecurrentState(hidden: Tensor.zeros(stateShape), cell: cell.carriesCellState ? Tensor.zeros(stateShape) : nil)
         finalState.hidden.resize(to: stateShape)
         if cell.carriesCellState {
             if finalState.cell == nil { finalState.cell = Tensor.zeros(stateShape) }
@@ -129,20 +118,16 @@ public class RecurrentNetwork: Layer {
         var layerInput = input
         for layer in 0..<layers {
             if layer > 0 { layerInput = dropoutLayers[layer - 1].forward(layerInput) }
-            var forwardOutput = layerInput
+            var outputs: [Tensor] = []
             for d in 0..<directionCount {
                 let index = layer * directionCount + d
                 let result = directions[index].forward(
                     layerInput, initialHidden: start.hidden.entry(index), initialCell: start.cell?.entry(index), lengths: lengths)
+                outputs.append(result.output)
                 copy(result.hidden, into: &finalState.hidden, entry: index)
                 if let cellState = result.cell { copy(cellState, into: &finalState.cell!, entry: index) }
-                if d == 0 {
-                    forwardOutput = result.output
-                } else {
-                    forwardOutput = interleave(forwardOutput, result.output, into: &layerOutputs[layer], shape: shape)
-                }
             }
-            layerInput = forwardOutput
+            layerInput = bidirectional ? interleave(outputs[0], outputs[1], into: &layerOutputs[layer], shape: shape) : outputs[0]
         }
         return (layerInput, finalState)
     }
@@ -160,9 +145,9 @@ public class RecurrentNetwork: Layer {
             outputGradient.rank == 3 && outputGradient.shape[2] == directionCount * hiddenSize,
             "\(summaryName).backward: output gradient \(describe(outputGradient.shape)): expected [T, N, \(directionCount * hiddenSize)]")
         let (length, rows) = (outputGradient.shape[0], outputGradient.shape[1])
-        let stateShape = TensorShape(layers * directionCount, rows, hiddenSize)
+        let stateShape: TensorShape = [layers * directionCount, rows, hiddenSize]
         if let finalStateGradient { checkState(finalStateGradient, shape: stateShape, what: "final state gradient") }
-        zeroStep.resize(to: TensorShape(rows, hiddenSize))
+        let zeroState = Tensor.zeros([rows, hiddenSize])
         initialStateGradient.hidden.resize(to: stateShape)
         if cell.carriesCellState {
             if initialStateGradient.cell == nil { initialStateGradient.cell = Tensor.zeros(stateShape) }
@@ -173,10 +158,10 @@ public class RecurrentNetwork: Layer {
             for d in 0..<directionCount {
                 let index = layer * directionCount + d
                 let directionOutputGradient = bidirectional
-                    ? deinterleave(gradient, direction: d, into: &directionGradient, shape: TensorShape(length, rows, hiddenSize)) : gradient
+                    ? deinterleave(gradient, direction: d, into: &directionGradient, shape: [length, rows, hiddenSize]) : gradient
                 let result = directions[index].backward(
                     directionOutputGradient,
-                    finalHiddenGradient: finalStateGradient?.hidden.entry(index) ?? zeroStep,
+                    finalHiddenGradient: finalStateGradient?.hidden.entry(index) ?? zeroState,
                     finalCellGradient: finalStateGradient?.cell?.entry(index))
                 copy(result.hidden, into: &initialStateGradient.hidden, entry: index)
                 if let cellGradient = result.cell { copy(cellGradient, into: &initialStateGradient.cell!, entry: index) }
