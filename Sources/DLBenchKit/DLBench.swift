@@ -9,7 +9,8 @@ public struct DLBench: ParsableCommand {
         abstract: "Train and compare networks on MNIST (bundled) or another IDX/CIFAR data set, and report tables and plots.",
         subcommands: [
             TrainCommand.self, OptimizersCommand.self, SchedulesCommand.self, CompareCommand.self, SearchCommand.self, NormsCommand.self, CompressCommand.self,
-            ClassicCommand.self, InitCommand.self, SanityCommand.self, RegularizeCommand.self, KernelsCommand.self, MachineCommand.self, AllCommand.self,
+            ClassicCommand.self, InitCommand.self, SanityCommand.self, RegularizeCommand.self, SequencesCommand.self, KernelsCommand.self,
+            MachineCommand.self, AllCommand.self,
         ]
     )
 

@@ -10,7 +10,7 @@ struct AllCommand: ParsableCommand {
         abstract: "Run every comparison (the engine's \(ComparisonRegistry.names.joined(separator: ", ")), then \(standaloneComparisons.joined(separator: ", "))) and write REPORT.md linking their reports.")
 
     /// The subcommands not yet built on the comparison engine, run after the engine's.
-    static let standaloneComparisons = ["search", "norms", "compress", "classic", "sanity"]
+    static let standaloneComparisons = ["search", "norms", "compress", "classic", "sanity", "sequences"]
 
     /// The comparisons, in the order run and listed: the registry's, then the standalone ones.
     static let comparisons = ComparisonRegistry.names + standaloneComparisons

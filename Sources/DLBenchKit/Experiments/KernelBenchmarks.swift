@@ -4,7 +4,7 @@ import Foundation
 /// The job families of `dlbench kernels`, named like the peer harness's `--tasks`
 /// (`/work/shared/peers/bench_peers.py`), so that both measure the same cases.
 enum KernelTask: String, CaseIterable {
-    case sgemm, conv, linear, train, svd, inference
+    case sgemm, conv, linear, train, svd, inference, rnn
 }
 
 /// How long each kernel is timed, as the peer harness does: one untimed first call (first touch
@@ -249,6 +249,37 @@ func runKernelBenchmarks(_ tasks: [KernelTask], policy: TimingPolicy, report: (K
                         parameters: [("batch", .integer(batch))], extra: [("images_per_s", Double(batch) / timing.median)]))
                 }
             }
+        case .rnn:
+            // The peer harness's `rnn` cases: T = 28, N = 64, I = 28, H = 128, and attention B = 32, T = 64, E = 128, 4 heads.
+            let (length, batch, inputSize, hiddenSize) = (28, 64, 28, 128)
+            let x = Tensor.randomNormal([length, batch, inputSize], using: &generator)
+            let outputGradient = Tensor.randomNormal([length, batch, hiddenSize], using: &generator)
+            let networks: [(String, RecurrentNetwork)] = [
+                ("lstm_fwdbwd", LSTM(inputSize: inputSize, hiddenSize: hiddenSize, generator: &generator)),
+                ("gru_fwdbwd", GRU(inputSize: inputSize, hiddenSize: hiddenSize, generator: &generator)),
+            ]
+            for (task, network) in networks {
+                let timing = measure(policy) {
+                    _ = network.forward(x)
+                    _ = network.backward(outputGradient)
+                }
+                report(KernelMeasurement(
+                    task: task, caseName: "t\(length)_b\(batch)_i\(inputSize)_h\(hiddenSize)", timing: timing,
+                    flops: 3 * Double(network.forwardFLOPs(for: x.shape)),
+                    parameters: [("T", .integer(length)), ("N", .integer(batch)), ("I", .integer(inputSize)), ("H", .integer(hiddenSize))]))
+            }
+            let (samples, steps, embedding, heads) = (32, 64, 128, 4)
+            let attention = MultiHeadAttention(embeddingSize: embedding, heads: heads, generator: &generator)
+            let sequence = Tensor.randomNormal([steps, samples, embedding], using: &generator)
+            let sequenceGradient = Tensor.randomNormal([steps, samples, embedding], using: &generator)
+            let timing = measure(policy) {
+                _ = attention.forward(sequence)
+                _ = attention.backward(sequenceGradient)
+            }
+            report(KernelMeasurement(
+                task: "mha_fwdbwd", caseName: "b\(samples)_t\(steps)_e\(embedding)_h\(heads)", timing: timing,
+                flops: 3 * Double(attention.forwardFLOPs(for: sequence.shape)),
+                parameters: [("B", .integer(samples)), ("T", .integer(steps)), ("E", .integer(embedding)), ("heads", .integer(heads))]))
         case .svd:
             for n in KernelCases.svdSizes {
                 let a = Tensor.randomNormal([n, n], using: &generator)

@@ -13,9 +13,16 @@ public protocol Dataset {
     var sampleShape: TensorShape { get }
     /// The kind and shape of the targets.
     var targetKind: TargetKind { get }
+    /// How batches lay out their samples: batch-major unless the data set says otherwise
+    /// (sequences are time-major).
+    var batchLayout: BatchLayout { get }
     /// Mini-batches of at most `size` samples; each epoch's order is a function of `seed` and the
     /// epoch index alone, shuffled when `shuffle` is set.
     func batches(size: Int, shuffle: Bool, seed: UInt64) -> Batches
+}
+
+extension Dataset {
+    public var batchLayout: BatchLayout { .batchMajor }
 }
 
 /// An iterator over the mini-batches of one data set, epoch by epoch.
@@ -23,7 +30,7 @@ public protocol Dataset {
 /// In steady state `nextTrainingBatch()` should allocate nothing: conformers reuse two sets of
 /// buffers in turn, so the batch a model still holds from the last step is not overwritten.
 public protocol BatchSource {
-    /// The samples of one epoch.
+    /// The targets of one epoch: its samples, or for per-step targets its samples × steps.
     var sampleCount: Int { get }
     /// The kind and shape of the targets.
     var targetKind: TargetKind { get }
@@ -35,11 +42,11 @@ public protocol BatchSource {
 
 /// Inputs and their targets.
 public struct TrainingBatch {
-    /// The inputs, [B] + sample shape.
+    /// The inputs, [B] + sample shape (or as the data set's `BatchLayout` says).
     public var inputs: Tensor
-    /// The B targets.
+    /// The targets, one per sample (or per step and sample).
     public var targets: Targets
-    /// The number of samples B.
+    /// The number of targets: the samples B (or the steps × samples T·B).
     public var count: Int { targets.count }
 }
 

@@ -38,6 +38,10 @@ public struct DatasetError: Error, Equatable, Sendable {
         case countMismatch(count: Int, otherFile: URL, otherCount: Int)
         /// A label outside `0..<classCount`.
         case labelOutOfRange(label: Int, sample: Int, classCount: Int)
+        /// A text corpus longer than `limitBytes` (reading stopped there, so a gzip bomb cannot exhaust memory).
+        case textTooLarge(limitBytes: Int)
+        /// A text corpus that is not UTF-8, or too short to predict a next character from (fewer than two characters).
+        case notUsableText(reason: String)
     }
 
     /// The file at fault.
@@ -95,6 +99,10 @@ extension DatasetError.Problem: CustomStringConvertible {
             return "holds \(count) images but \(otherFile.path) holds \(otherCount) labels"
         case .labelOutOfRange(let label, let sample, let classCount):
             return "label \(label) of sample \(sample) is outside 0..<\(classCount)"
+        case .textTooLarge(let limit):
+            return "a text corpus of more than \(limit) bytes (reading stopped there)"
+        case .notUsableText(let reason):
+            return "not a usable text corpus: \(reason)"
         }
     }
 }

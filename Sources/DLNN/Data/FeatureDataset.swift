@@ -119,20 +119,20 @@ private final class FeatureWorkspace {
             return TrainingBatch(inputs: inputs[slot], targets: .values(values[slot]))
         }
     }
+}
 
-    /// output[k] = source[samples[k]] for rows of `source` [N, …], resizing `output` in place.
-    private func gatherRows(_ samples: ArraySlice<Int>, of source: Tensor, into output: inout Tensor) {
-        let rowLength = source.count / max(source.shape[0], 1)
-        if output.rank != source.rank || output.shape[0] != samples.count {
-            var shape = source.shape
-            shape[0] = samples.count
-            output.resize(to: shape)
-        }
-        source.withUnsafeBufferPointer { x in
-            output.withUnsafeMutableBufferPointer { y in
-                for (k, sample) in samples.enumerated() {
-                    (y.baseAddress! + k * rowLength).update(from: x.baseAddress! + sample * rowLength, count: rowLength)
-                }
+/// output[k] = source[samples[k]] for rows of `source` [N, …], resizing `output` in place.
+func gatherRows(_ samples: ArraySlice<Int>, of source: Tensor, into output: inout Tensor) {
+    let rowLength = source.count / max(source.shape[0], 1)
+    if output.rank != source.rank || output.shape[0] != samples.count {
+        var shape = source.shape
+        shape[0] = samples.count
+        output.resize(to: shape)
+    }
+    source.withUnsafeBufferPointer { x in
+        output.withUnsafeMutableBufferPointer { y in
+            for (k, sample) in samples.enumerated() {
+                (y.baseAddress! + k * rowLength).update(from: x.baseAddress! + sample * rowLength, count: rowLength)
             }
         }
     }

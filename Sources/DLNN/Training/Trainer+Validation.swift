@@ -65,17 +65,18 @@ extension Layer {
         for batch in batchSizes {
             let output: TensorShape
             do {
-                output = try outputShape(for: [batch] + dataset.sampleShape)
+                output = try outputShape(for: dataset.batchLayout.inputShape(batch: batch, sampleShape: dataset.sampleShape))
             } catch {
                 throw .shape(error)
             }
+            let rows = dataset.batchLayout.targetCount(batch: batch, sampleShape: dataset.sampleShape)
             switch dataset.targetKind {
             case .labels(let classCount):
-                guard output.count == 2, output[0] == batch, output[1] >= classCount else {
+                guard output.count == 2, output[0] == rows, output[1] >= classCount else {
                     throw .outputs(shape: output, classCount: classCount)
                 }
             case .values(let shape):
-                guard output == [batch] + shape else { throw .valueOutputs(shape: output, targetShape: shape) }
+                guard output == [rows] + shape else { throw .valueOutputs(shape: output, targetShape: shape) }
             }
             outputs = output.droppingFirst.elementCount
         }
