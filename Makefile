@@ -32,15 +32,15 @@ test: deps
 bench: deps
 	$(SWIFT) run -c release dlbench all
 
-# The API reference of DLCore and DLNN (DocC, through swift-docc-plugin) in its own build folder, so that it
-# never invalidates `.build`: $(DOCS_DIR)/DLCore.doccarchive and $(DOCS_DIR)/DLNN.doccarchive, static sites
+# The API reference of DLCore, DLNN and DLDistributed (DocC, through swift-docc-plugin) in its own build folder, so that it
+# never invalidates `.build`: $(DOCS_DIR)/DLCore.doccarchive, DLNN.doccarchive and DLDistributed.doccarchive, static sites
 # (serve one, open /documentation/dlnn). Any DocC warning, such as a broken symbol link, fails the build.
 DOCS_SCRATCH := .build-docs
 DOCS_DIR := $(DOCS_SCRATCH)/docs
 docs: deps
 	mkdir -p $(DOCS_DIR)
 	$(SWIFT) package --scratch-path $(DOCS_SCRATCH) --allow-writing-to-directory $(DOCS_DIR) \
-		generate-documentation --target DLCore --target DLNN --output-path $(DOCS_DIR) \
+		generate-documentation --target DLCore --target DLNN --target DLDistributed --output-path $(DOCS_DIR) \
 		--warnings-as-errors
 
 clean:
