@@ -36,19 +36,19 @@ extension Layer {
         to url: URL, masks: PruningMasks, sharing: [String: WeightSharing] = [:], indexBits: SparseIndexBits = SparseIndexBits(),
         metadata: [String: String] = [:]
     ) throws -> Int {
-        var entries: [SafeTensorsRawEntry] = []
+        var entries: [(name: String, value: SafeTensorsValue)] = []
         var metadata = metadata
         let sparse = Dictionary(uniqueKeysWithValues: masks.entries.map { ($0.parameterPath, $0) })
         for (name, tensor) in stateTensors() {
             guard let entry = sparse[name] else {
-                entries.append(SafeTensorsRawEntry(name: name, float: tensor.scalars, shape: Array(tensor.shape)))
+                entries.append((name, .float32(tensor)))
                 continue
             }
             let values = tensor.scalars
             let positions = entry.kept.indices.filter { entry.kept[$0] }
             let bits = indexBits.bits(for: entry)
             let gaps = RelativeIndexEncoding.encode(positions: positions, bits: bits)
-            entries.append(SafeTensorsRawEntry(name: "\(name).gaps", bytes: BitPacking.pack(gaps, bits: bits)))
+            entries.append(("\(name).gaps", bytesValue(BitPacking.pack(gaps, bits: bits))))
             metadata["\(name).shape"] = tensor.shape.map(String.init).joined(separator: ",")
             metadata["\(name).index_bits"] = String(bits)
             metadata["\(name).gap_count"] = String(gaps.count)
@@ -56,14 +56,14 @@ extension Layer {
             if let shared = sharing[entry.layerPath] {
                 require(shared.codes.count == positions.count && zip(shared.values, positions).allSatisfy { $0.bitPattern == values[$1].bitPattern },
                         "saveSparseWeights: \(name) does not hold the shared values; call shareWeights first")
-                entries.append(SafeTensorsRawEntry(name: "\(name).codes", bytes: BitPacking.pack(shared.codes, bits: shared.bits)))
-                entries.append(SafeTensorsRawEntry(name: "\(name).codebook", float: shared.codebook))
+                entries.append(("\(name).codes", bytesValue(BitPacking.pack(shared.codes, bits: shared.bits))))
+                entries.append(("\(name).codebook", floatsValue(shared.codebook)))
                 metadata["\(name).code_bits"] = String(shared.bits)
             } else {
-                entries.append(SafeTensorsRawEntry(name: "\(name).values", float: positions.map { values[$0] }))
+                entries.append(("\(name).values", floatsValue(positions.map { values[$0] })))
             }
         }
-        let data = SafeTensorsRawEntry.encode(entries, metadata: metadata)
+        let data = SafeTensors.encode(values: entries, metadata: metadata)
         try AtomicFile.write(data, to: url)
         return data.count
     }
@@ -168,3 +168,9 @@ public func shareWeights(_ masks: PruningMasks, bits: (PruningMasks.Entry) -> In
     }
     return result
 }
+
+/// A one-dimensional U8 entry of a sparse checkpoint.
+private func bytesValue(_ bytes: [UInt8]) -> SafeTensorsValue { .uint8(bytes, shape: TensorShape(bytes.count)) }
+
+/// A one-dimensional F32 entry of a sparse checkpoint.
+private func floatsValue(_ values: [Float]) -> SafeTensorsValue { .float32(Tensor(shape: TensorShape(values.count), scalars: values)) }
