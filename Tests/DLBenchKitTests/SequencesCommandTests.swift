@@ -11,6 +11,35 @@ struct SequencesCommandTests {
         #expect(DLBench.run(arguments: ["sequences", "--parts", "rows,bogus"]) == 2)
         #expect(DLBench.run(arguments: ["sequences", "--corpus", "/nonexistent/corpus.txt"]) == 2)
         #expect(DLBench.run(arguments: ["sequences", "--batch-size", "8"]) == 2)
+        #expect(DLBench.run(arguments: ["sequences", "--seeds", "0"]) == 2)
+    }
+
+    @Test("--seeds N runs every configuration N times from --seed up and reports mean ± std with n")
+    func seedsBecomeRuns() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dlbench-sequences-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let command = try #require(try DLBench.parseAsRoot(["sequences", "--quick", "--seeds", "2", "--seed", "5"]) as? SequencesCommand)
+        let budgets = command.budgets()
+        #expect(budgets.rows.seeds == [5, 6] && budgets.adding.seeds == [5, 6] && budgets.clipping.seeds == [5, 6] && budgets.characters.seeds == [5, 6])
+        #expect(DLBench.run(arguments: ["sequences", "--quick", "--quiet", "--seeds", "2", "--parts", "adding,clipping", "--out", folder.path]) == 0)
+        let markdown = try String(contentsOf: folder.appendingPathComponent("report.md"), encoding: .utf8)
+        for text in ["seeds 1–2 (n = 2)", "n = 2 seed(s) each", "seed 2 unclipped", " ± "] {
+            #expect(markdown.contains(text), "report.md lacks \(text)")
+        }
+    }
+
+    @Test("clipping's verdict per seed: no explosion, clipping helped, or clipping failed")
+    func clippingOutcomes() {
+        typealias Run = SequenceExplodingGradients.Run
+        let calm = Run(clipped: false, seed: 1, losses: [0.2, 0.1], norms: [1, 1, 1], divergedAt: nil)
+        let spiky = Run(clipped: false, seed: 1, losses: [0.2, 0.3], norms: [1, 1, 1, 50], divergedAt: nil)
+        let diverged = Run(clipped: false, seed: 1, losses: [0.2], norms: [1, 1e30], divergedAt: 2)
+        let clippedGood = Run(clipped: true, seed: 1, losses: [0.2, 0.05], norms: [1, 1, 1, 3], divergedAt: nil)
+        let clippedBad = Run(clipped: true, seed: 1, losses: [0.2, 0.9], norms: [1, 1, 1, 3], divergedAt: nil)
+        #expect(SequenceExplodingGradients.outcome(plain: calm, clipped: clippedGood) == .noExplosion)
+        #expect(SequenceExplodingGradients.outcome(plain: spiky, clipped: clippedGood) == .clippingHelped)
+        #expect(SequenceExplodingGradients.outcome(plain: diverged, clipped: clippedGood) == .clippingHelped)
+        #expect(SequenceExplodingGradients.outcome(plain: spiky, clipped: clippedBad) == .clippingFailed)
     }
 
     @Test("a corpus that is not text fails with the file's name")

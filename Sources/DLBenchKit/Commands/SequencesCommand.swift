@@ -24,12 +24,19 @@ struct SequencesCommand: ParsableCommand {
     @Option(help: "Comma-separated parts: \(Part.allCases.map(\.rawValue).joined(separator: ", ")) (default: all).")
     var parts: String?
 
+    @Option(parsing: .unconditional, help: "Seeds per configuration, from --seed up (default \(Self.defaultSeeds); 1 with --quick). Tables give mean ± standard deviation and n.")
+    var seeds: Int?
+
+    /// Seeds per configuration at the default and `--full` budgets.
+    static let defaultSeeds = 3
+
     @Option(help: ArgumentHelp("The character corpus (UTF-8 text, plain or gzip). Default: the bundled Tiny Shakespeare.", valueName: "file"))
     var corpus: String?
 
     func validate() throws {
         if full && common.quick { throw ValidationError("--full and --quick exclude each other") }
         if common.batchSize != nil { throw ValidationError("--batch-size: each part of sequences has its own batch size") }
+        try checkRange(seeds, 1...20, option: "--seeds")
         _ = try selectedParts()
         if let corpus, !FileManager.default.fileExists(atPath: corpus) {
             throw ValidationError("--corpus \(corpus): no such file")
@@ -61,7 +68,8 @@ struct SequencesCommand: ParsableCommand {
             (characters.steps, characters.heldOutCharacters, characters.evaluations) = (3_000, 111_540, 10)
         }
         if let epochs = common.epochs { (rows.epochs, adding.epochs, clipping.epochs) = (epochs, epochs, epochs) }
-        (rows.seed, adding.seed, clipping.seed, characters.seed) = (common.seed, common.seed, common.seed, common.seed)
+        let seedList = (0..<(seeds ?? (common.quick ? 1 : Self.defaultSeeds))).map { common.seed &+ UInt64($0) }
+        (rows.seeds, adding.seeds, clipping.seeds, characters.seeds) = (seedList, seedList, seedList, seedList)
         return (rows, adding, clipping, characters)
     }
 
@@ -116,7 +124,7 @@ struct SequencesCommand: ParsableCommand {
         report.summary = claims.map(\.summary).joined(separator: "; ")
         report.addSettings([
             ("budget", .text(common.quick ? "--quick (smoke test: the verdicts mean nothing)" : full ? "--full" : "default")),
-            ("seed", .integer(Int(common.seed))),
+            ("seeds", .text(seedText(budgets.rows.seeds))),
             ("total wall time", .text(String(format: "%.1f s", secondsSince(start)))),
         ])
         for claim in claims { claim.add(to: &report) }

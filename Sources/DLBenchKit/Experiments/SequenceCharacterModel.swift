@@ -20,7 +20,8 @@ struct SequenceCharacterModel {
         var heldOutCharacters = 20_000
         var sampleLength = 300
         var temperatures: [Float] = [0.5, 1.0, 1.5]
-        var seed: UInt64 = 1
+        /// Each seed its own initialization; the text is the same.
+        var seeds: [UInt64] = [1, 2, 3]
     }
 
     /// Embedding → recurrent network → Dense over every step, run by hand so that the state can be carried.
@@ -30,8 +31,8 @@ struct SequenceCharacterModel {
         let head: Dense
         var parameters: [Parameter] { embedding.parameters + network.parameters + head.parameters }
 
-        init(cell: SequenceCell, vocabulary: Int, settings: Settings) {
-            var generator = SeededGenerator(seed: settings.seed)
+        init(cell: SequenceCell, vocabulary: Int, settings: Settings, seed: UInt64) {
+            var generator = SeededGenerator(seed: seed)
             embedding = Embedding(vocabularySize: vocabulary, embeddingSize: settings.embeddingSize, generator: &generator)
             network = cell.network(inputSize: settings.embeddingSize, hiddenSize: settings.hiddenSize, generator: &generator)
             head = Dense(inputSize: settings.hiddenSize, outputSize: vocabulary, weightInitializer: .xavierUniform(), generator: &generator)
@@ -53,9 +54,11 @@ struct SequenceCharacterModel {
         }
     }
 
+    /// One configuration trained with one seed.
     struct Run {
         var cell: SequenceCell
         var truncation: Int
+        var seed: UInt64
         /// (training step, held-out bits per character).
         var curve: [(step: Int, bits: Double)]
         var seconds: Double
@@ -73,21 +76,21 @@ struct SequenceCharacterModel {
         let (training, heldOut) = try corpus.split(heldOutFraction: 0.1)
         let evaluation = try CharacterStreams(
             text: Array(heldOut.prefix(settings.heldOutCharacters)), vocabularySize: vocabularySize, steps: settings.truncation)
-        var configurations = SequenceCell.allCases.map { ($0, settings.truncation) }
-        configurations += settings.otherTruncations.map { (SequenceCell.lstm, $0) }
         for (cell, truncation) in configurations {
-            let model = Model(cell: cell, vocabulary: vocabularySize, settings: settings)
             // The same number of characters per run: fewer, longer chunks for a longer truncation.
             let steps = max(1, settings.steps * settings.truncation / truncation)
             let data = try CharacterStreams(text: training, vocabularySize: vocabularySize, steps: truncation)
-            let start = DispatchTime.now()
-            let curve = try Self.train(model, on: data, steps: steps, evaluation: evaluation, settings: settings)
-            let run = Run(cell: cell, truncation: truncation, curve: curve, seconds: secondsSince(start))
-            runs.append(run)
-            log(String(format: "char LM %@, BPTT %d: %.3f bits/char after %d steps", cell.displayName, truncation, run.finalBits, steps))
-            if cell == .lstm && truncation == settings.truncation {
-                var generator = SeededGenerator(seed: settings.seed &+ 7)
-                samples = settings.temperatures.map { ($0, Self.sample(model, corpus: corpus, temperature: $0, length: settings.sampleLength, generator: &generator)) }
+            for seed in settings.seeds {
+                let model = Model(cell: cell, vocabulary: vocabularySize, settings: settings, seed: seed)
+                let start = DispatchTime.now()
+                let curve = try Self.train(model, on: data, steps: steps, evaluation: evaluation, settings: settings)
+                let run = Run(cell: cell, truncation: truncation, seed: seed, curve: curve, seconds: secondsSince(start))
+                runs.append(run)
+                log(String(format: "char LM %@, BPTT %d, seed %llu: %.3f bits/char after %d steps", cell.displayName, truncation, seed, run.finalBits, steps))
+                if cell == .lstm && truncation == settings.truncation && samples.isEmpty {
+                    var generator = SeededGenerator(seed: seed &+ 7)
+                    samples = settings.temperatures.map { ($0, Self.sample(model, corpus: corpus, temperature: $0, length: settings.sampleLength, generator: &generator)) }
+                }
             }
         }
     }
@@ -170,61 +173,82 @@ struct SequenceCharacterModel {
         return corpus.decode(drawn)
     }
 
-    func run(_ cell: SequenceCell, truncation: Int) -> Run? { runs.first { $0.cell == cell && $0.truncation == truncation } }
+    func runs(_ cell: SequenceCell, truncation: Int) -> [Run] { runs.filter { $0.cell == cell && $0.truncation == truncation } }
+
+    /// The final held-out bits per character of `cell` at `truncation` over the seeds.
+    func bits(_ cell: SequenceCell, truncation: Int) -> Summary { Summary(runs(cell, truncation: truncation).map(\.finalBits)) }
+
+    /// The configurations run, in order: every cell at the main truncation, then the LSTM at the others.
+    var configurations: [(cell: SequenceCell, truncation: Int)] {
+        SequenceCell.allCases.map { ($0, settings.truncation) } + settings.otherTruncations.map { (.lstm, $0) }
+    }
 
     var settingText: String {
         "Tiny Shakespeare (bundled), the last 10% held out (bits per character on its first \(settings.heldOutCharacters) characters, read in order with the state carried); "
             + "Embedding(\(vocabularySize) → \(settings.embeddingSize)) → one layer of \(settings.hiddenSize) units → Dense(→ \(vocabularySize)); "
             + "\(settings.streams) streams, truncated BPTT over \(settings.truncation) characters with the state carried (detached), \(settings.steps) steps; "
-            + "Adam η = \(settings.learningRate), global-norm clipping at \(settings.clipNorm), seed \(settings.seed); other truncations (LSTM) "
+            + "Adam η = \(settings.learningRate), global-norm clipping at \(settings.clipNorm), \(seedText(settings.seeds)); other truncations (LSTM) "
             + "\(settings.otherTruncations.map(String.init).joined(separator: ", ")) for the same number of characters"
     }
 
-    /// The smallest difference in held-out bits per character counted as one (a single seed; the
-    /// held-out estimate itself varies by about 0.01 bits between seeds of the same model).
+    /// The smallest difference in held-out bits per character counted as one (the held-out
+    /// estimate itself varies by about 0.01 bits between seeds of the same model).
     static let margin = 0.05
 
     /// The uniform model's bits per character, log₂ V.
     var uniformBits: Double { log2(Double(vocabularySize)) }
 
     func claim() -> SequenceClaim {
-        let measured = SequenceCell.allCases.compactMap { cell in
-            run(cell, truncation: settings.truncation).map { String(format: "%@ %.3f bits/char", cell.displayName, $0.finalBits) }
-        }.joined(separator: ", ") + String(format: " (uniform: %.3f)", uniformBits)
-        let rnn = run(.rnn, truncation: settings.truncation)?.finalBits ?? .nan
-        let lstm = run(.lstm, truncation: settings.truncation)?.finalBits ?? .nan
-        let gru = run(.gru, truncation: settings.truncation)?.finalBits ?? .nan
+        let measured = SequenceCell.allCases.map { cell in
+            "\(cell.displayName) \(bits(cell, truncation: settings.truncation).text(decimals: 3)) bits/char"
+        }.joined(separator: ", ") + String(format: " (uniform: %.3f; n = %d seed(s) each)", uniformBits, settings.seeds.count)
+        let rnn = bits(.rnn, truncation: settings.truncation)
+        let lstm = bits(.lstm, truncation: settings.truncation)
+        let gru = bits(.gru, truncation: settings.truncation)
+        let separated = [lstm, gru].allSatisfy { gated in
+            let test = WelchTest(rnn, gated)
+            return test.pValue.isNaN || test.isSignificant
+        }
+        let test = settings.seeds.count > 1 ? "Welch's t-test against the RNN p < 0.05 for both" : "one seed, so no test of the spread"
         let verdict: SequenceClaim.Verdict
         let reason: String
-        if lstm < rnn - Self.margin && gru < rnn - Self.margin {
+        if lstm.mean < rnn.mean - Self.margin && gru.mean < rnn.mean - Self.margin && separated {
             verdict = .holds
-            reason = String(format: "after %d steps the LSTM (%.3f) and GRU (%.3f) are more than %.2f bits below the RNN (%.3f) on the held-out tail", settings.steps, lstm, gru, Self.margin, rnn)
-        } else if !(lstm < uniformBits - 0.5) {
+            reason = String(format: "after %d steps the LSTM (%@) and GRU (%@) are more than %.2f bits below the RNN (%@) on the held-out tail; %@",
+                            settings.steps, lstm.text(decimals: 3), gru.text(decimals: 3), Self.margin, rnn.text(decimals: 3), test)
+        } else if !(lstm.mean < uniformBits - 0.5) {
             verdict = .notShown
-            reason = String(format: "the LSTM has hardly learned in %d steps (%.3f bits vs %.3f uniform)", settings.steps, lstm, uniformBits)
+            reason = String(format: "the LSTM has hardly learned in %d steps (%@ bits vs %.3f uniform)", settings.steps, lstm.text(decimals: 3), uniformBits)
         } else {
             verdict = .doesNotHold
-            reason = String(format: "after %d steps the RNN (%.3f) is not %.2f bits worse than both gated cells (LSTM %.3f, GRU %.3f): one seed, no clear difference at this budget", settings.steps, rnn, Self.margin, lstm, gru)
+            reason = String(format: "after %d steps the RNN (%@) is not clearly worse than both gated cells (LSTM %@, GRU %@): the rule is a gap above %.2f bits, separated by Welch's t-test at 5%%",
+                            settings.steps, rnn.text(decimals: 3), lstm.text(decimals: 3), gru.text(decimals: 3), Self.margin)
         }
         return SequenceClaim(
             statement: "gated cells (LSTM, GRU) model characters better than a vanilla RNN of the same width",
             source: "Karpathy, Johnson & Fei-Fei 2015 (char-rnn)", setting: settingText, measured: measured, verdict: verdict, reason: reason)
     }
 
+    /// The mean curve of each configuration over its seeds, with a ±1 standard deviation band.
     func curveChart() -> LineChart {
         LineChart(
-            title: "Held-out bits per character against training steps", x: .init("training step"), y: .init("bits per character"),
-            series: runs.map { run in
-                .init(name: "\(run.cell.displayName), BPTT \(run.truncation)", x: run.curve.map { Double($0.step) }, y: run.curve.map(\.bits))
+            title: "Held-out bits per character against training steps (mean ± std over seeds)", x: .init("training step"), y: .init("bits per character"),
+            series: configurations.compactMap { cell, truncation in
+                let runs = runs(cell, truncation: truncation)
+                guard let steps = runs.first?.curve.map(\.step) else { return nil }
+                return meanSeries("\(cell.displayName), BPTT \(truncation)", runs.map { $0.curve.map(\.bits) }) { Double(steps[$0]) }
             },
             showsMarkers: true)
     }
 
     func table() -> Table {
-        var table = Table(headers: ["cell", "BPTT length", "steps", "held-out bits/char", "seconds"])
-        for run in runs {
-            table.append([.text(run.cell.displayName), .integer(run.truncation), .integer(run.curve.last?.step ?? 0),
-                          .number(run.finalBits, .fixed(3)), .number(run.seconds, .fixed(1))])
+        var table = Table(headers: ["cell", "BPTT length", "steps", "held-out bits/char (mean)", "± std", "n", "seconds per run"])
+        for (cell, truncation) in configurations {
+            let runs = runs(cell, truncation: truncation)
+            let bits = bits(cell, truncation: truncation)
+            table.append([.text(cell.displayName), .integer(truncation), .integer(runs.first?.curve.last?.step ?? 0),
+                          .number(bits.mean, .fixed(3)), .number(bits.standardDeviation, .fixed(3)), .integer(bits.count),
+                          .number(Summary(runs.map(\.seconds)).mean, .fixed(1))])
         }
         table.markBest(inColumn: 3, .lowerIsBetter)
         return table

@@ -87,3 +87,9 @@ final class GradientNormRecorder: TrainingCallback {
         norms.append(globalGradientNorm(parameters))
     }
 }
+
+/// "seed 1" or "seeds 1–3 (n = 3)", for the setting lines.
+func seedText(_ seeds: [UInt64]) -> String {
+    guard let first = seeds.first, let last = seeds.last else { return "no seed" }
+    return seeds.count == 1 ? "seed \(first)" : "seeds \(first)–\(last) (n = \(seeds.count))"
+}

@@ -2,8 +2,8 @@ import DLNN
 import DLReport
 import Foundation
 
-/// The adding problem as T grows, for RNN, LSTM and GRU: test error and accuracy, and the norm of
-/// ∂L/∂hₜ against t in the trained networks at the longest T.
+/// The adding problem as T grows, for RNN, LSTM and GRU: test error and accuracy (mean ± standard
+/// deviation over seeds), and the norm of ∂L/∂hₜ against t in the trained networks at the longest T.
 struct SequenceVanishingGradients {
     struct Settings {
         var lengths = [10, 40, 80]
@@ -14,19 +14,22 @@ struct SequenceVanishingGradients {
         var batchSize = 64
         var learningRate: Float = 3e-3
         var clipNorm: Float = 1
-        var seed: UInt64 = 1
+        /// Each seed draws its own data, initialization and order.
+        var seeds: [UInt64] = [1, 2, 3]
     }
 
+    /// One cell trained at one length with one seed.
     struct Run {
         var cell: SequenceCell
         var length: Int
+        var seed: UInt64
         var testError: Double
         /// The fraction of test sequences predicted within 0.04 of the sum.
         var accuracy: Double
         var seconds: Double
     }
 
-    /// ‖∂L/∂hₜ‖ (mean over a batch of test sequences) at steps `steps`, for one cell.
+    /// ‖∂L/∂hₜ‖ (mean over a batch of test sequences) at steps `steps`, for one trained network.
     struct GradientProfile {
         var cell: SequenceCell
         var steps: [Int]
@@ -44,24 +47,37 @@ struct SequenceVanishingGradients {
         self.settings = settings
         let longest = settings.lengths.max() ?? 0
         for length in settings.lengths {
-            let training = try SequenceDataset.addingProblem(count: settings.trainingSequences, length: length, seed: settings.seed &+ 100)
-            let testing = try SequenceDataset.addingProblem(count: settings.testSequences, length: length, seed: settings.seed &+ 200)
-            for cell in SequenceCell.allCases {
-                var generator = SeededGenerator(seed: settings.seed)
-                let model = cell.lastStepModel(inputSize: 2, hiddenSize: settings.hiddenSize, outputs: 1, generator: &generator)
-                let trainer = Trainer(
-                    model: model, loss: MeanSquaredError(), optimizer: Adam(model.allParameters, learningRate: settings.learningRate),
-                    configuration: TrainingConfiguration(
-                        epochs: settings.epochs, batchSize: settings.batchSize, seed: settings.seed, gradientClipping: .globalNorm(settings.clipNorm)))
-                let start = DispatchTime.now()
-                try trainer.fit(training: training, validation: nil)
-                let seconds = secondsSince(start)
-                let (error, accuracy) = Self.score(model, on: testing)
-                runs.append(Run(cell: cell, length: length, testError: error, accuracy: accuracy, seconds: seconds))
-                log(String(format: "adding problem T = %d, %@: test MSE %.4f, accuracy %.1f%%", length, cell.displayName, error, accuracy * 100))
-                if length == longest { profiles.append(Self.gradientProfile(model, cell: cell, on: testing.prefix(128))) }
+            for seed in settings.seeds {
+                let training = try SequenceDataset.addingProblem(count: settings.trainingSequences, length: length, seed: seed &+ 100)
+                let testing = try SequenceDataset.addingProblem(count: settings.testSequences, length: length, seed: seed &+ 200)
+                for cell in SequenceCell.allCases {
+                    let run = try Self.train(cell, length: length, seed: seed, settings: settings, training: training, testing: testing,
+                                             profiling: length == longest)
+                    runs.append(run.run)
+                    if let profile = run.profile { profiles.append(profile) }
+                    log(String(format: "adding problem T = %d, %@, seed %llu: test MSE %.4f, accuracy %.1f%%",
+                               length, cell.displayName, seed, run.run.testError, run.run.accuracy * 100))
+                }
             }
         }
+    }
+
+    /// `cell` trained on `training` with `seed`, scored on `testing`, and its gradient profile on
+    /// the first 128 test sequences when `profiling`.
+    private static func train(_ cell: SequenceCell, length: Int, seed: UInt64, settings: Settings, training: SequenceDataset,
+                              testing: SequenceDataset, profiling: Bool) throws -> (run: Run, profile: GradientProfile?) {
+        var generator = SeededGenerator(seed: seed)
+        let model = cell.lastStepModel(inputSize: 2, hiddenSize: settings.hiddenSize, outputs: 1, generator: &generator)
+        let trainer = Trainer(
+            model: model, loss: MeanSquaredError(), optimizer: Adam(model.allParameters, learningRate: settings.learningRate),
+            configuration: TrainingConfiguration(
+                epochs: settings.epochs, batchSize: settings.batchSize, seed: seed, gradientClipping: .globalNorm(settings.clipNorm)))
+        let start = DispatchTime.now()
+        try trainer.fit(training: training, validation: nil)
+        let seconds = secondsSince(start)
+        let (error, accuracy) = score(model, on: testing)
+        let profile = profiling ? gradientProfile(model, cell: cell, on: testing.prefix(128)) : nil
+        return (Run(cell: cell, length: length, seed: seed, testError: error, accuracy: accuracy, seconds: seconds), profile)
     }
 
     /// The test mean squared error and the fraction within `tolerance`.
@@ -120,12 +136,18 @@ struct SequenceVanishingGradients {
         return GradientProfile(cell: cell, steps: steps, norms: norms)
     }
 
-    func run(_ cell: SequenceCell, length: Int) -> Run? { runs.first { $0.cell == cell && $0.length == length } }
+    /// The test MSE of `cell` at `length` over the seeds.
+    func error(_ cell: SequenceCell, length: Int) -> Summary { Summary(runs(cell, length: length).map(\.testError)) }
+
+    /// The test accuracy of `cell` at `length` over the seeds.
+    func accuracy(_ cell: SequenceCell, length: Int) -> Summary { Summary(runs(cell, length: length).map(\.accuracy)) }
+
+    func runs(_ cell: SequenceCell, length: Int) -> [Run] { runs.filter { $0.cell == cell && $0.length == length } }
 
     var settingText: String {
         "adding problem (2 channels: values U(0, 1) and two markers, target their sum), T ∈ {\(settings.lengths.map(String.init).joined(separator: ", "))}; "
             + "\(settings.trainingSequences) training and \(settings.testSequences) test sequences per T; one layer of \(settings.hiddenSize) units, last step → Dense(→ 1); "
-            + "MSE, Adam η = \(settings.learningRate), global-norm clipping at \(settings.clipNorm), batch \(settings.batchSize), \(settings.epochs) epochs, seed \(settings.seed); "
+            + "MSE, Adam η = \(settings.learningRate), global-norm clipping at \(settings.clipNorm), batch \(settings.batchSize), \(settings.epochs) epochs, \(seedText(settings.seeds)), each seed its own data; "
             + "accuracy: |prediction − target| < \(Self.tolerance)"
     }
 
@@ -133,49 +155,65 @@ struct SequenceVanishingGradients {
         let longest = settings.lengths.max() ?? 0
         let baseline = SequenceDataset.addingProblemBaselineError
         let measured = settings.lengths.map { length in
-            "T = \(length): " + SequenceCell.allCases.compactMap { cell in
-                run(cell, length: length).map { String(format: "%@ MSE %.4f (acc. %.1f%%)", cell.displayName, $0.testError, $0.accuracy * 100) }
+            "T = \(length): " + SequenceCell.allCases.map { cell in
+                "\(cell.displayName) MSE \(error(cell, length: length).text(decimals: 4)) (acc. \(accuracy(cell, length: length).percentText(decimals: 1)))"
             }.joined(separator: ", ")
-        }.joined(separator: "; ") + String(format: "; baseline (predict 1) %.3f", baseline)
-        let rnn = run(.rnn, length: longest)?.testError ?? .nan
-        let gated = [run(.lstm, length: longest), run(.gru, length: longest)].compactMap { $0?.testError }.min() ?? .nan
-        let rnnFails = rnn > 0.5 * baseline
-        let gatedSucceeds = gated < 0.25 * baseline
+        }.joined(separator: "; ") + String(format: "; baseline (predict 1) %.3f; n = %d seed(s) each", baseline, settings.seeds.count)
+        let rnn = error(.rnn, length: longest)
+        let gatedCell = [SequenceCell.lstm, .gru].min { error($0, length: longest).mean < error($1, length: longest).mean } ?? .lstm
+        let gated = error(gatedCell, length: longest)
+        let rnnFails = rnn.mean > 0.5 * baseline
+        let gatedSucceeds = gated.mean < 0.25 * baseline
+        let test = WelchTest(rnn, gated)
         let verdict: SequenceClaim.Verdict
         let reason: String
         switch (rnnFails, gatedSucceeds) {
-        case (true, true):
+        case (true, true) where test.pValue.isNaN || test.isSignificant:
             verdict = .holds
-            reason = String(format: "at T = %d the RNN stays near the baseline (MSE %.4f > half of %.3f) while the best gated cell solves most of it (MSE %.4f < a quarter of it)", longest, rnn, baseline, gated)
+            reason = "at T = \(longest) the RNN stays near the baseline (mean MSE \(rnn.text(decimals: 4)) > half of \(String(format: "%.3f", baseline))) while the \(gatedCell.displayName) solves most of it (\(gated.text(decimals: 4)) < a quarter of it)"
+                + (test.pValue.isNaN ? "; one seed, so no test of the spread" : String(format: "; Welch's t-test p = %.2g < 0.05", test.pValue))
+        case (true, true):
+            verdict = .notShown
+            reason = String(format: "the means point the claim's way at T = %d (RNN %@, %@ %@) but the seeds spread too widely: Welch's t-test p = %.2g ≥ 0.05",
+                            longest, rnn.text(decimals: 4), gatedCell.displayName, gated.text(decimals: 4), test.pValue)
         case (false, true):
             verdict = .notShown
-            reason = String(format: "at T = %d the RNN too learns the task (MSE %.4f ≤ half the baseline %.3f); a longer T (`--full`: up to 200) is needed to see it fail", longest, rnn, baseline)
+            reason = "at T = \(longest) the RNN too learns the task (mean MSE \(rnn.text(decimals: 4)) ≤ half the baseline \(String(format: "%.3f", baseline))); a longer T (`--full`: up to 200) is needed to see it fail"
         case (_, false):
             verdict = .notShown
-            reason = String(format: "at T = %d no gated cell solved the task within the budget (best MSE %.4f, RNN %.4f, baseline %.3f): more training steps are needed", longest, gated, rnn, baseline)
+            reason = "at T = \(longest) no gated cell solved the task within the budget (best mean MSE \(gated.text(decimals: 4)), RNN \(rnn.text(decimals: 4)), baseline \(String(format: "%.3f", baseline))): more training steps are needed"
         }
         return SequenceClaim(
             statement: "a vanilla RNN fails the adding problem at long T where an LSTM (and GRU) succeeds",
             source: "Hochreiter & Schmidhuber 1997; Le, Jaitly & Hinton 2015",
-            setting: settingText, measured: measured, verdict: verdict, reason: reason)
+            setting: settingText + "; holds when, at the longest T, the RNN's mean MSE is above half the baseline, the better gated cell's below a quarter of it, and Welch's t-test separates them at 5%",
+            measured: measured, verdict: verdict, reason: reason)
     }
 
     func table() -> Table {
-        var table = Table(headers: ["T"] + SequenceCell.allCases.flatMap { ["\($0.displayName) MSE", "\($0.displayName) acc."] })
+        var table = Table(headers: ["T"] + SequenceCell.allCases.flatMap { ["\($0.displayName) MSE", "\($0.displayName) acc."] } + ["n"])
         for length in settings.lengths {
             table.append([.integer(length)] + SequenceCell.allCases.flatMap { cell -> [Cell] in
-                guard let run = run(cell, length: length) else { return [.missing, .missing] }
-                return [.number(run.testError, .fixed(4)), .number(run.accuracy, .percent(1))]
-            })
+                [.text(error(cell, length: length).text(decimals: 4)), .text(accuracy(cell, length: length).percentText(decimals: 1))]
+            } + [.integer(settings.seeds.count)])
         }
         return table
     }
 
+    /// The mean of the seeds' profiles per cell, with a ±1 standard deviation band (kept above the log axis's floor).
     func gradientChart() -> LineChart {
-        LineChart(
+        let floor = 1e-30
+        let series = SequenceCell.allCases.compactMap { cell -> LineChart.Series? in
+            let cellProfiles = profiles.filter { $0.cell == cell && !$0.steps.isEmpty }
+            guard let steps = cellProfiles.first?.steps else { return nil }
+            var series = meanSeries(cell.displayName, cellProfiles.map(\.norms)) { Double(steps[$0]) }
+            series.y = series.y.map { max($0, floor) }
+            series.band = series.band.map { LineChart.Band(lower: $0.lower.map { max($0, floor) }, upper: $0.upper.map { max($0, floor) }) }
+            return series
+        }
+        return LineChart(
             title: "‖∂L/∂hₜ‖ against t (trained networks, T = \(settings.lengths.max() ?? 0))", x: .init("time step t"),
-            y: .init("‖∂L/∂hₜ‖ (mean per sequence)", scale: .log10),
-            series: profiles.map { .init(name: $0.cell.displayName, x: $0.steps.map(Double.init), y: $0.norms.map { max($0, 1e-30) }) },
-            showsMarkers: true)
+            y: .init("‖∂L/∂hₜ‖ (mean per sequence; mean ± std over seeds)", scale: .log10),
+            series: series, showsMarkers: true)
     }
 }
