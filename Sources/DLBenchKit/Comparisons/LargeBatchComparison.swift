@@ -16,7 +16,7 @@ extension ComparisonDefinition {
             question: "With the learning rate scaled linearly with the batch size and a gradual warm-up, does training with large batches "
                 + "reach the accuracy of batch \(smallBatch) in the same number of epochs? And what happens without the warm-up, or without scaling?",
             entryKind: "batch and rate",
-            budget: Budget(epochs: 3, batchSize: smallBatch), quickBudget: Budget(epochs: 2, batchSize: smallBatch, trainingSize: 384, evaluationSize: 300),
+            budget: Budget(epochs: 3, batchSize: smallBatch, trainingSize: 30_000), quickBudget: Budget(epochs: 2, batchSize: smallBatch, trainingSize: 384, evaluationSize: 300),
             entries: { quick in largeBatchEntries(quick ? [128] : [256, 1024]) },
             claims: [
                 Claim(

@@ -1,118 +1,270 @@
+import ArgumentParser
 import DLNN
 import DLReport
 import Foundation
 
-/// The experiment of `dlbench norms`, after Figure 1 and Table 1 of the Group Normalization paper
-/// (Wu & He, 2018): the same CNN with each normalization after every convolution, trained at each
-/// batch size on the same images for the same number of epochs, then evaluated on the test set in
-/// evaluation mode.
+/// The experiments of `dlbench norms`: a plain VGG of eight 3×3 convolutions (no residual
+/// connections, so that normalization matters) with each normalization after every convolution,
+/// in three parts, each run with several seeds:
 ///
-/// Every run starts from the same seed and sees the same training images; only the batch size and,
-/// through the linear scaling rule (Goyal et al., 2017), the learning rate change with it:
+/// - **learning rate** (Ioffe & Szegedy, 2015): the same network without and with BatchNorm at a
+///   sweep of rates at batch 32: the highest rate that trains, and the steps to a target accuracy;
+/// - **batch size** (Wu & He, 2018, Figure 1): every normalization at batch sizes 2, 4, 8 and 32 for the same
+///   number of epochs (so small batches take more steps, as in the paper), with η by the linear
+///   scaling rule (Goyal et al., 2017) from a base rate tuned at batch 32 for each normalization:
 ///
-///     η(B) = baseLearningRate · B / 32
+///       η(B) = η₃₂ · B / 32
 ///
-/// so that an epoch moves the weights about as far at every batch size.
+///   and BatchNorm's test error with batch statistics beside its running statistics (the mechanism);
+/// - **groups** (Wu & He, 2018, Table 3): GroupNorm with G = 1 (LayerNorm-like) … C (InstanceNorm-like) at batch 32.
 struct NormComparison {
+    enum Part: String, CaseIterable, ExpressibleByArgument {
+        case learningRate = "learning-rate"
+        case batchSize = "batch-size"
+        case groups
+    }
+
     /// What is compared and on how much data.
     struct Settings {
+        var parts = Part.allCases
         var norms: [NormKind] = NormKind.allCases
-        var batchSizes = [2, 4, 8, 16, 32, 64]
+        var batchSizes = [2, 4, 8, 32]
         /// The first images of the training split, the same for every run.
-        var trainingImages = 4000
+        var trainingImages = 3000
+        /// The first images of the validation split: base-rate tuning and the learning-rate part's curves.
+        var validationImages = 1000
         /// The first images of the test split.
-        var testImages = 5000
-        var epochs = 1
-        /// η at the reference batch size 32 (Momentum SGD, momentum 0.9).
-        var baseLearningRate: Float = 0.02
-        /// The channels of the two VGG stages (two 3×3 convolutions each, then 2×2 max pooling).
-        var channels = [8, 16]
+        var testImages = 3000
+        var epochs = 3
+        /// Learning-rate part: the rates swept at batch 32 without and with BatchNorm.
+        var sweepRates: [Float] = [0.01, 0.03, 0.1, 0.3, 1]
+        /// Batch-size part: the base rates tried at batch 32 for each normalization (first seed,
+        /// validation accuracy); the best is scaled linearly to the other batch sizes.
+        var baseRates: [Float] = [0.01, 0.03, 0.1]
+        /// Groups part: G, capped at each layer's channels, then G = C.
+        var groupCounts = [1, 2, 4]
+        /// The channels of the four VGG stages (two 3×3 convolutions each, then 2×2 max pooling).
+        var channels = [8, 16, 32, 64]
         /// The hidden layer of the classifier.
         var hiddenSize = 64
-        var seed: UInt64 = 1
+        var seeds: [UInt64] = [1, 2]
+        /// Validation evaluations per epoch in the learning-rate part (the steps-to-target resolution).
+        var evaluationsPerEpoch = 4
 
-        /// The batch size at which η = `baseLearningRate`.
+        /// The batch size of the learning-rate and groups parts and of the base rate.
         static let referenceBatchSize = 32
 
-        /// η for batch size `batchSize` by the linear scaling rule.
-        func learningRate(batchSize: Int) -> Float {
-            baseLearningRate * Float(batchSize) / Float(Self.referenceBatchSize)
+        /// η at `batchSize` by the linear scaling rule from `base` at `referenceBatchSize`.
+        static func scaled(_ base: Float, batchSize: Int) -> Float {
+            base * Float(batchSize) / Float(referenceBatchSize)
         }
     }
 
-    /// One trained model: a normalization at a batch size.
+    /// A normalization of the network: one of `NormKind`, or GroupNorm with a group count.
+    struct Variant: Hashable {
+        var kind: NormKind
+        /// GroupNorm's G (capped at each layer's channels); `Int.max` for G = C. nil: `kind`'s default.
+        var groups: Int?
+
+        init(_ kind: NormKind) { self.kind = kind }
+        init(groups: Int) { (kind, self.groups) = (.group, groups) }
+
+        var name: String {
+            guard let groups else { return kind.displayName }
+            return groups == .max ? "G = C" : "G = \(groups)"
+        }
+
+        var factory: ((_ channels: Int) -> any Layer)? {
+            guard let groups else { return kind.factory }
+            return { channels in GroupNorm(groups: Swift.min(groups, channels), channels: channels) }
+        }
+    }
+
+    /// One trained network.
     struct Run {
-        var norm: NormKind
+        var part: Part
+        var variant: Variant
         var batchSize: Int
         var learningRate: Float
+        var seed: UInt64
         /// Test error in evaluation mode (BatchNorm with its running statistics); nil when the
-        /// loss or a gradient became NaN or infinite during training.
+        /// loss or a gradient became non-finite.
         var testError: Double?
         /// BatchNorm only: test error in training mode, with the statistics of test batches of
         /// `batchSize` images, as during training.
         var batchStatisticsError: Double?
-        var secondsPerEpoch = 0.0
+        /// Learning-rate part: validation accuracy after these optimizer steps.
+        var curve: [(step: Int, accuracy: Double)] = []
+        var seconds = 0.0
+
+        var diverged: Bool { testError == nil }
     }
 
     var settings: Settings
-    /// The data set, e.g. `MNIST: 4000 training, 5000 test images of 1×28×28`.
+    /// The data set, e.g. `Fashion-MNIST: 4000 training, 5000 test images of 1×28×28`.
     var dataSummary: String
-    /// The images each run was evaluated on.
-    var testCount: Int
-    var parameterCounts: [NormKind: Int]
-    var runs: [Run]
+    var classCount: Int
+    var parameterCounts: [String: Int] = [:]
+    /// Batch-size part: the base rate chosen for each normalization, with the validation accuracy of every rate tried.
+    var baseRates: [NormKind: (chosen: Float, trials: [LearningRateTrial])] = [:]
+    var runs: [Run] = []
+    var seconds = 0.0
 
-    /// The run of `norm` at `batchSize`, if it was trained.
-    func run(_ norm: NormKind, batchSize: Int) -> Run? {
-        runs.first { $0.norm == norm && $0.batchSize == batchSize }
+    func runs(_ part: Part, _ variant: Variant, batchSize: Int = Settings.referenceBatchSize, learningRate: Float? = nil) -> [Run] {
+        runs.filter { $0.part == part && $0.variant == variant && $0.batchSize == batchSize && (learningRate == nil || $0.learningRate == learningRate) }
+    }
+
+    /// Test error over the seeds that finished.
+    static func error(_ runs: [Run]) -> Summary { Summary(runs.compactMap(\.testError)) }
+}
+
+extension NormComparison {
+    /// Runs every part of `settings` on `data`.
+    init(settings: Settings, data: DataSplits, progress: ProgressReporter.Mode) throws {
+        self.settings = settings
+        let training = data.training.prefix(min(settings.trainingImages, data.training.count))
+        let validation = data.validation.prefix(min(settings.validationImages, data.validation.count))
+        let test = data.test.prefix(min(settings.testImages, data.test.count))
+        dataSummary = "\(data.name): \(training.count) training, \(validation.count) validation, \(test.count) test images of \(shapeText(training.imageShape))"
+        classCount = training.classCount
+        let start = DispatchTime.now()
+        let trainer = NormRunTrainer(settings: settings, training: training, validation: validation, test: test, normalization: data.normalization)
+        let reporter = ProgressReporter(label: "norms", total: Self.runCount(settings), unit: "run", mode: progress)
+        func record(_ run: Run) {
+            runs.append(run)
+            reporter.update(completed: runs.count, metrics: [("error", run.testError ?? .nan)])
+        }
+        let reference = Settings.referenceBatchSize
+        if settings.parts.contains(.learningRate) {
+            for variant in [Variant(.none), Variant(.batch)] {
+                for rate in settings.sweepRates {
+                    for seed in settings.seeds {
+                        reporter.label = "norms: \(variant.name), η = \(rate), seed \(seed)"
+                        record(try trainer.train(.learningRate, variant, batchSize: reference, learningRate: rate, seed: seed, recordsCurve: true))
+                    }
+                }
+            }
+        }
+        if settings.parts.contains(.batchSize) {
+            for kind in settings.norms {
+                let trials = try settings.baseRates.map { rate in
+                    reporter.label = "norms: tuning \(kind.displayName), η = \(rate)"
+                    return LearningRateTrial(learningRate: rate, validationAccuracy: try trainer.validationAccuracy(Variant(kind), learningRate: rate, seed: settings.seeds[0]))
+                }
+                let chosen = LearningRateGrid.best(of: trials) ?? settings.baseRates.min() ?? 0.01
+                baseRates[kind] = (chosen, trials)
+                for batchSize in settings.batchSizes {
+                    for seed in settings.seeds {
+                        reporter.label = "norms: \(kind.displayName), B = \(batchSize), seed \(seed)"
+                        record(try trainer.train(.batchSize, Variant(kind), batchSize: batchSize, learningRate: Settings.scaled(chosen, batchSize: batchSize), seed: seed))
+                    }
+                }
+            }
+        }
+        if settings.parts.contains(.groups) {
+            let rate = baseRates[.group]?.chosen ?? settings.baseRates[settings.baseRates.count / 2]
+            for groups in settings.groupCounts + [.max] {
+                for seed in settings.seeds {
+                    reporter.label = "norms: GroupNorm G = \(groups == .max ? "C" : String(groups)), seed \(seed)"
+                    record(try trainer.train(.groups, Variant(groups: groups), batchSize: reference, learningRate: rate, seed: seed))
+                }
+            }
+        }
+        reporter.finish()
+        parameterCounts = trainer.parameterCounts
+        seconds = secondsSince(start)
+    }
+
+    /// The runs `settings` trains (tuning runs not counted).
+    static func runCount(_ settings: Settings) -> Int {
+        let perSeed = (settings.parts.contains(.learningRate) ? 2 * settings.sweepRates.count : 0)
+            + (settings.parts.contains(.batchSize) ? settings.norms.count * settings.batchSizes.count : 0)
+            + (settings.parts.contains(.groups) ? settings.groupCounts.count + 1 : 0)
+        return perSeed * settings.seeds.count
     }
 }
 
-/// Trains every (normalization, batch size) pair of `settings` on `data` and evaluates each on the test set.
-func compareNormalizations(_ settings: NormComparison.Settings, on data: DataSplits, progress: ProgressReporter.Mode) throws -> NormComparison {
-    let training = data.training.prefix(min(settings.trainingImages, data.training.count))
-    let test = data.test.prefix(min(settings.testImages, data.test.count))
-    let pairs = settings.norms.flatMap { norm in settings.batchSizes.map { (norm, $0) } }
-    let reporter = ProgressReporter(label: "norms", total: pairs.count, unit: "run", mode: progress)
-    var runs: [NormComparison.Run] = []
-    var parameterCounts: [NormKind: Int] = [:]
-    for (norm, batchSize) in pairs {
-        reporter.label = "norms: \(norm.displayName), B = \(batchSize)"
-        let model: Sequential
-        do {
-            model = try Models.smallVGG(
-                inputChannels: training.channels, classCount: training.classCount, imageSize: (training.height, training.width),
-                channels: settings.channels, hiddenSize: settings.hiddenSize, normalization: norm.factory, seed: settings.seed)
-        } catch {
-            throw RunError("the small VGG of norms cannot take \(shapeText(training.imageShape)) images: \(error)")
-        }
-        parameterCounts[norm] = model.parameterCount
-        let learningRate = settings.learningRate(batchSize: batchSize)
-        let configuration = TrainingConfiguration(epochs: settings.epochs, batchSize: batchSize, seed: settings.seed)
-        let trainer = Trainer(
-            model: model, loss: SoftmaxCrossEntropy(),
-            optimizer: OptimizerKind.momentum.make(model.allParameters, learningRate: learningRate), configuration: configuration)
-        let start = DispatchTime.now()
-        var run = NormComparison.Run(norm: norm, batchSize: batchSize, learningRate: learningRate)
-        do {
-            let history = try trainer.fit(training: training, validation: nil, normalization: data.normalization)
-            run.testError = trainer.evaluate(test, normalization: data.normalization).error
-            if norm == .batch {
-                run.batchStatisticsError = 1 - accuracyWithBatchStatistics(
-                    of: model, on: test, batchSize: batchSize, normalization: data.normalization)
-            }
-            run.secondsPerEpoch = history.epochs.reduce(0) { $0 + $1.seconds } / Double(max(history.epochs.count, 1))
-        } catch is NonFiniteValueError {
-            // Diverged: the run stays in the table as such rather than ending the comparison.
-            run.secondsPerEpoch = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 / Double(settings.epochs)
-        }
-        runs.append(run)
-        reporter.update(completed: runs.count, metrics: [("error", run.testError ?? .nan)])
+/// Trains and scores the networks of a `NormComparison`.
+private final class NormRunTrainer {
+    let settings: NormComparison.Settings
+    let training: ImageDataset, validation: ImageDataset, test: ImageDataset
+    let normalization: InputNormalization
+    var parameterCounts: [String: Int] = [:]
+
+    init(settings: NormComparison.Settings, training: ImageDataset, validation: ImageDataset, test: ImageDataset, normalization: InputNormalization) {
+        (self.settings, self.training, self.validation, self.test, self.normalization) = (settings, training, validation, test, normalization)
     }
-    reporter.finish()
-    return NormComparison(
-        settings: settings, dataSummary: "\(data.name): \(training.count) training, \(test.count) test images of \(training.channels)×\(training.height)×\(training.width)",
-        testCount: test.count, parameterCounts: parameterCounts, runs: runs)
+
+    func model(_ variant: NormComparison.Variant, seed: UInt64) throws -> Sequential {
+        do {
+            let model = try Models.smallVGG(
+                inputChannels: training.channels, classCount: training.classCount, imageSize: (training.height, training.width),
+                channels: settings.channels, hiddenSize: settings.hiddenSize, normalization: variant.factory, seed: seed)
+            parameterCounts[variant.name] = model.parameterCount
+            return model
+        } catch {
+            throw RunError("the VGG of norms cannot take \(shapeText(training.imageShape)) images: \(error)")
+        }
+    }
+
+    func trainer(_ model: Sequential, batchSize: Int, learningRate: Float, seed: UInt64, callbacks: [any TrainingCallback] = []) -> Trainer {
+        Trainer(
+            model: model, loss: SoftmaxCrossEntropy(),
+            optimizer: OptimizerKind.momentum.make(model.allParameters, learningRate: learningRate),
+            configuration: TrainingConfiguration(epochs: settings.epochs, batchSize: batchSize, seed: seed), callbacks: callbacks)
+    }
+
+    /// Validation accuracy after training `variant` at batch 32 with `learningRate`; NaN when it diverged.
+    func validationAccuracy(_ variant: NormComparison.Variant, learningRate: Float, seed: UInt64) throws -> Double {
+        let trainer = trainer(try model(variant, seed: seed), batchSize: NormComparison.Settings.referenceBatchSize, learningRate: learningRate, seed: seed)
+        do {
+            try trainer.fit(training: training, validation: nil, normalization: normalization)
+        } catch is NonFiniteValueError {
+            return .nan
+        }
+        return trainer.evaluate(validation, normalization: normalization).accuracy
+    }
+
+    /// One run: trained, then its test error (and BatchNorm's with batch statistics); a diverged run is kept as such.
+    func train(_ part: NormComparison.Part, _ variant: NormComparison.Variant, batchSize: Int, learningRate: Float, seed: UInt64,
+               recordsCurve: Bool = false) throws -> NormComparison.Run {
+        let model = try model(variant, seed: seed)
+        let stepsPerEpoch = (training.count + batchSize - 1) / batchSize
+        let curve = recordsCurve
+            ? ValidationCurve(every: max(1, stepsPerEpoch / max(settings.evaluationsPerEpoch, 1)), on: validation, normalization: normalization) : nil
+        let trainer = trainer(model, batchSize: batchSize, learningRate: learningRate, seed: seed, callbacks: curve.map { [$0] } ?? [])
+        var run = NormComparison.Run(part: part, variant: variant, batchSize: batchSize, learningRate: learningRate, seed: seed)
+        let start = DispatchTime.now()
+        do {
+            try trainer.fit(training: training, validation: nil, normalization: normalization)
+            run.testError = trainer.evaluate(test, normalization: normalization).error
+            if variant.kind == .batch {
+                run.batchStatisticsError = 1 - accuracyWithBatchStatistics(of: model, on: test, batchSize: batchSize, normalization: normalization)
+            }
+        } catch is NonFiniteValueError {
+            // Diverged: the run stays in the tables as such rather than ending the comparison.
+        }
+        run.seconds = secondsSince(start)
+        run.curve = curve?.points ?? []
+        return run
+    }
+}
+
+/// Records the validation accuracy every `interval` optimizer steps.
+final class ValidationCurve: TrainingCallback {
+    let interval: Int
+    let data: ImageDataset
+    let normalization: InputNormalization
+    private(set) var points: [(step: Int, accuracy: Double)] = []
+
+    init(every interval: Int, on data: ImageDataset, normalization: InputNormalization) {
+        (self.interval, self.data, self.normalization) = (interval, data, normalization)
+    }
+
+    func endOfStep(_ context: TrainingContext, result: StepResult) {
+        guard context.step % interval == 0 else { return }
+        points.append((context.step, context.trainer.evaluate(data, normalization: normalization).accuracy))
+    }
 }
 
 /// Top-1 accuracy of `model` on `dataset` in training mode: every normalization uses the
@@ -134,64 +286,4 @@ func accuracyWithBatchStatistics(of model: any Layer, on dataset: ImageDataset, 
         hits += Metrics.topKHits(logits: model.forward(batch.images), labels: batch.labels, k: 1)
     }
     return Double(hits) / Double(max(dataset.count, 1))
-}
-
-extension NormComparison {
-    /// Sentences computed from the results: how BatchNorm's error changes from the largest to the
-    /// smallest batch, how much GroupNorm's varies, which normalization is best at each end, and
-    /// BatchNorm's gap between batch and running statistics. Each says plainly when the pattern of
-    /// the Group Normalization paper does not appear. A difference counts when it exceeds twice its
-    /// standard error, √(p₁(1 − p₁)/n + p₂(1 − p₂)/n) for errors p₁, p₂ on n test images.
-    var findings: [String] {
-        let sizes = settings.batchSizes.sorted()
-        guard let smallest = sizes.first, let largest = sizes.last else { return [] }
-        let percent = NumberFormat.percent(2)
-        func points(_ difference: Double) -> String { String(format: "%.2f", difference * 100) + " pts" }
-        func standardError(_ a: Double, _ b: Double) -> Double {
-            ((a * (1 - a) + b * (1 - b)) / Double(max(testCount, 1))).squareRoot()
-        }
-        func spread(_ norm: NormKind) -> (low: Double, high: Double)? {
-            let errors = sizes.compactMap { run(norm, batchSize: $0)?.testError }
-            guard errors.count == sizes.count else { return nil }
-            guard errors.count > 1, let low = errors.min(), let high = errors.max() else { return nil }
-            return (low, high)
-        }
-        var lines: [String] = []
-        let diverged = runs.filter { $0.testError == nil }
-        if !diverged.isEmpty {
-            lines.append("Diverged (non-finite loss or gradient): \(diverged.map { "\($0.norm.displayName) at B = \($0.batchSize)" }.joined(separator: ", ")).")
-        }
-        if smallest < largest, let small = run(.batch, batchSize: smallest)?.testError, let large = run(.batch, batchSize: largest)?.testError {
-            let change = small - large
-            let noise = 2 * standardError(small, large)
-            let verdict = if change > noise {
-                "it degrades at small batches, as the Group Normalization paper reports."
-            } else if change < -noise {
-                "it is better at the small batch, the opposite of the degradation the Group Normalization paper reports (with one epoch on few images, the small batches' extra steps may matter more)."
-            } else {
-                "the degradation at small batches that the Group Normalization paper reports does not appear in this run (the change is within twice its standard error, \(points(noise)))."
-            }
-            lines.append("BatchNorm's test error is \(percent.string(for: small)) at B = \(smallest) vs \(percent.string(for: large)) at B = \(largest) (\(change >= 0 ? "+" : "")\(points(change))): \(verdict)")
-        }
-        if let group = spread(.group) {
-            var text = "GroupNorm's error varies by \(points(group.high - group.low)) across batch sizes (\(percent.string(for: group.low))–\(percent.string(for: group.high)))"
-            if let batch = spread(.batch) {
-                text += group.high - group.low < batch.high - batch.low
-                    ? ", less than BatchNorm's \(points(batch.high - batch.low)): it is the more stable of the two, as expected."
-                    : ", not less than BatchNorm's \(points(batch.high - batch.low)): the expected stability of GroupNorm over BatchNorm does not appear in this run."
-            } else {
-                text += "."
-            }
-            lines.append(text)
-        }
-        for size in Set([smallest, largest]).sorted() {
-            let candidates = settings.norms.compactMap { norm in run(norm, batchSize: size)?.testError.map { (norm, $0) } }
-            guard candidates.count > 1, let best = candidates.min(by: { $0.1 < $1.1 }) else { continue }
-            lines.append("At B = \(size) the lowest error is \(best.0.displayName)'s (\(percent.string(for: best.1))).")
-        }
-        if let small = run(.batch, batchSize: smallest), let running = small.testError, let batchStatistics = small.batchStatisticsError {
-            lines.append("With the statistics of test batches of \(smallest) images (training mode), BatchNorm trained at B = \(smallest) has \(percent.string(for: batchStatistics)) test error, vs \(percent.string(for: running)) with its running statistics (evaluation mode).")
-        }
-        return lines
-    }
 }
