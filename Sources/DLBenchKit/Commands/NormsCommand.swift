@@ -182,7 +182,7 @@ struct NormsCommand: ParsableCommand {
         let claims = comparison.claims
         var report = Report(
             title: "Normalization: learning rates, batch size and groups",
-            summary: claims.map { "\($0.statement): \($0.verdict.rawValue)" }.joined(separator: "; "))
+            summary: claims.map(\.summary).joined(separator: "; "))
         report.addSettings([
             ("budget", .text(quick ? "--quick (smoke test: the verdicts mean nothing)" : "\(settings.epochs) epoch(s) of \(settings.trainingImages) images per run")),
             ("data", .text(comparison.dataSummary)),
@@ -196,9 +196,7 @@ struct NormsCommand: ParsableCommand {
             ("input normalization", .text("per-channel standardization, statistics of the training split")),
             ("total wall time", .text(String(format: "%.1f min", comparison.seconds / 60))),
         ])
-        for claim in claims {
-            report.addClaim(claim.statement, source: claim.source, setting: claim.setting, measured: claim.measured, verdict: claim.verdict)
-        }
+        for claim in claims { claim.add(to: &report) }
         if settings.parts.contains(.learningRate) {
             report.addPlot(sweepChart(comparison), fileName: "accuracy-vs-learning-rate.svg", caption: "Final validation accuracy (mean over seeds) against the learning rate at batch 32, without and with BatchNorm.")
             report.addPlot(sweepCurveChart(comparison), fileName: "accuracy-vs-steps.svg", caption: "Validation accuracy against optimizer steps (mean ± std over seeds) at every rate that trains.")

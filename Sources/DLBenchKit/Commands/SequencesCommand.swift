@@ -80,7 +80,7 @@ struct SequencesCommand: ParsableCommand {
         let quiet = common.quiet
         let log: (String) -> Void = { line in if !quiet { FileHandle.standardError.write(Data("sequences: \(line)\n".utf8)) } }
         var report = Report(title: "Sequences: why LSTM exists")
-        var claims: [SequenceClaim] = []
+        var claims: [ClaimSection] = []
         var sections: [(inout Report) -> Void] = []
         let start = DispatchTime.now()
         if parts.contains(.rows) {

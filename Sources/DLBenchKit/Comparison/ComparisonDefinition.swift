@@ -44,14 +44,15 @@ enum Verdict: String {
 }
 
 extension Report {
-    /// The section of a claim (`statement`, by `source`), tested in `setting`: "claim — setting — measured — verdict".
-    mutating func addClaim(_ statement: String, source: String, setting: String, measured: String, verdict: Verdict) {
+    /// The section of a claim (`statement`, by `source`), tested in `setting`: "claim — setting — measured — verdict",
+    /// the verdict followed by `reason` when there is one.
+    mutating func addClaim(_ statement: String, source: String, setting: String, measured: String, verdict: Verdict, reason: String? = nil) {
         addHeading("Claim: \(statement)")
         addParagraph("""
             - **Claim:** \(statement) (\(source))
             - **Setting:** \(setting)
             - **Measured:** \(measured)
-            - **Verdict:** \(verdict.rawValue)
+            - **Verdict:** \(verdict.rawValue)\(reason.map { " — \($0)" } ?? "")
             """)
     }
 }

@@ -1,15 +1,6 @@
 import DLReport
 import Foundation
 
-/// The claims of `dlbench norms`, each judged from the runs of its part: "claim — setting — measured — verdict".
-struct NormClaim {
-    var statement: String
-    var source: String
-    var setting: String
-    var measured: String
-    var verdict: Verdict
-}
-
 extension NormComparison {
     /// "12.34 ± 0.56%" test error of `runs`, with the diverged seeds named.
     static func errorText(_ runs: [Run]) -> String {
@@ -65,7 +56,7 @@ extension NormComparison {
     /// Reproduced when BatchNorm trains at a rate at least 3× (one grid step) above the highest at
     /// which the plain network trains, and reaches the target in fewer steps at its best rate; not
     /// reproduced when its highest rate is not higher or it needs at least as many steps.
-    func learningRateClaim() -> NormClaim {
+    func learningRateClaim() -> ClaimSection {
         let (plain, normalized) = (sweepSummary(Variant(.none)), sweepSummary(Variant(.batch)))
         let thresholds = sweepThresholds
         func describe(_ name: String, _ summary: (highestRate: Float?, fewestSteps: (steps: Double, rate: Float)?)) -> String {
@@ -93,7 +84,7 @@ extension NormComparison {
             }
             verdict = higher && faster == true ? .reproduced : (!higher || faster == false ? .notReproduced : .inconclusive)
         }
-        return NormClaim(
+        return ClaimSection(
             statement: "BatchNorm allows much larger learning rates and reaches a target accuracy in fewer steps",
             source: "Ioffe & Szegedy, 2015: the Inception network with BatchNorm reached the same accuracy in 14× fewer steps and trained at 5× and 30× the rate",
             setting: "\(budgetText); batch \(Settings.referenceBatchSize), η ∈ {\(settings.sweepRates.map { "\($0)" }.joined(separator: ", "))}, validation accuracy "
@@ -107,7 +98,7 @@ extension NormComparison {
     /// at batch 32 (Welch, 5%) and GroupNorm's is not (or GroupNorm ends significantly below
     /// BatchNorm at the smallest batch); not reproduced when BatchNorm is significantly better at
     /// the small batch, or GroupNorm degrades as well without ending below BatchNorm; otherwise inconclusive.
-    func batchSizeClaim() -> NormClaim {
+    func batchSizeClaim() -> ClaimSection {
         let reference = Settings.referenceBatchSize
         let smallest = settings.batchSizes.min() ?? reference
         let (batchSmall, batchLarge) = (runs(.batchSize, Variant(.batch), batchSize: smallest), runs(.batchSize, Variant(.batch), batchSize: reference))
@@ -134,7 +125,7 @@ extension NormComparison {
         } else {
             .inconclusive
         }
-        return NormClaim(
+        return ClaimSection(
             statement: "BatchNorm degrades at very small batches; GroupNorm does not",
             source: "Wu & He, 2018: ResNet-50 on ImageNet, BatchNorm 34.7% vs GroupNorm 24.1% top-1 error at 2 images per GPU, 23.6% vs 24.1% at 32",
             setting: "\(budgetText); batch sizes \(settings.batchSizes.map(String.init).joined(separator: ", ")), the same epochs at each (small batches take more steps), "
@@ -147,7 +138,7 @@ extension NormComparison {
     /// Reproduced when the best mean test error is an intermediate G (neither 1 nor C) and it is
     /// significantly below both G = 1 and G = C (Welch, 5%); not reproduced when an end (G = 1 or
     /// C) is best and significantly below every intermediate G; otherwise inconclusive.
-    func groupsClaim() -> NormClaim {
+    func groupsClaim() -> ClaimSection {
         let counts = settings.groupCounts + [Int.max]
         let errors = counts.map { (groups: $0, runs: runs(.groups, Variant(groups: $0))) }
         let measured = errors.map { "\(Variant(groups: $0.groups).name): \(Self.errorText($0.runs))" }.joined(separator: ", ")
@@ -171,7 +162,7 @@ extension NormComparison {
             verdict = .inconclusive
         }
         let rate = baseRates[.group]?.chosen
-        return NormClaim(
+        return ClaimSection(
             statement: "GroupNorm works best with an intermediate number of groups, between LayerNorm (G = 1) and InstanceNorm (G = C)",
             source: "Wu & He, 2018, Table 3: G = 32 24.1%, G = 1 (LayerNorm) 25.3%, G = C (InstanceNorm) 28.4% top-1 error on ImageNet",
             setting: "\(budgetText); batch \(Settings.referenceBatchSize), η = \(rate.map { "\($0) (GroupNorm's tuned base rate)" } ?? "\(settings.baseRates[settings.baseRates.count / 2])"); "
@@ -180,7 +171,7 @@ extension NormComparison {
     }
 
     /// The claims of the parts that ran.
-    var claims: [NormClaim] {
+    var claims: [ClaimSection] {
         (settings.parts.contains(.learningRate) ? [learningRateClaim()] : [])
             + (settings.parts.contains(.batchSize) ? [batchSizeClaim()] : [])
             + (settings.parts.contains(.groups) ? [groupsClaim()] : [])

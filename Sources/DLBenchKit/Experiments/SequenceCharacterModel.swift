@@ -198,7 +198,7 @@ struct SequenceCharacterModel {
     /// The uniform model's bits per character, log₂ V.
     var uniformBits: Double { log2(Double(vocabularySize)) }
 
-    func claim() -> SequenceClaim {
+    func claim() -> ClaimSection {
         let measured = SequenceCell.allCases.map { cell in
             "\(cell.displayName) \(bits(cell, truncation: settings.truncation).text(decimals: 3)) bits/char"
         }.joined(separator: ", ") + String(format: " (uniform: %.3f; n = %d seed(s) each)", uniformBits, settings.seeds.count)
@@ -210,21 +210,21 @@ struct SequenceCharacterModel {
             return test.pValue.isNaN || test.isSignificant
         }
         let test = settings.seeds.count > 1 ? "Welch's t-test against the RNN p < 0.05 for both" : "one seed, so no test of the spread"
-        let verdict: SequenceClaim.Verdict
+        let verdict: Verdict
         let reason: String
         if lstm.mean < rnn.mean - Self.margin && gru.mean < rnn.mean - Self.margin && separated {
-            verdict = .holds
+            verdict = .reproduced
             reason = String(format: "after %d steps the LSTM (%@) and GRU (%@) are more than %.2f bits below the RNN (%@) on the held-out tail; %@",
                             settings.steps, lstm.text(decimals: 3), gru.text(decimals: 3), Self.margin, rnn.text(decimals: 3), test)
         } else if !(lstm.mean < uniformBits - 0.5) {
-            verdict = .notShown
+            verdict = .inconclusive
             reason = String(format: "the LSTM has hardly learned in %d steps (%@ bits vs %.3f uniform)", settings.steps, lstm.text(decimals: 3), uniformBits)
         } else {
-            verdict = .doesNotHold
+            verdict = .notReproduced
             reason = String(format: "after %d steps the RNN (%@) is not clearly worse than both gated cells (LSTM %@, GRU %@): the rule is a gap above %.2f bits, separated by Welch's t-test at 5%%",
                             settings.steps, rnn.text(decimals: 3), lstm.text(decimals: 3), gru.text(decimals: 3), Self.margin)
         }
-        return SequenceClaim(
+        return ClaimSection(
             statement: "gated cells (LSTM, GRU) model characters better than a vanilla RNN of the same width",
             source: "Karpathy, Johnson & Fei-Fei 2015 (char-rnn)", setting: settingText, measured: measured, verdict: verdict, reason: reason)
     }

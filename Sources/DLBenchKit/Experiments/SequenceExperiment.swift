@@ -33,37 +33,6 @@ enum SequenceCell: String, CaseIterable, Sendable {
     }
 }
 
-/// One part of the sequences report: a claim, the setting it was tested in, what was measured
-/// and the verdict, as the comparison engine's claims are written.
-struct SequenceClaim {
-    enum Verdict: String {
-        case holds = "holds"
-        case doesNotHold = "does not hold"
-        case notShown = "not shown at this budget"
-    }
-
-    var statement: String
-    var source: String
-    var setting: String
-    var measured: String
-    var verdict: Verdict
-    /// Why the verdict is what it is, with the numbers.
-    var reason: String
-
-    func add(to report: inout Report) {
-        report.addHeading("Claim: \(statement)")
-        report.addParagraph("""
-            - **Claim:** \(statement) (\(source))
-            - **Setting:** \(setting)
-            - **Measured:** \(measured)
-            - **Verdict:** \(verdict.rawValue) — \(reason)
-            """)
-    }
-
-    /// "claim: verdict", for the summary line.
-    var summary: String { "\(statement): \(verdict.rawValue)" }
-}
-
 /// Seconds since `start`.
 func secondsSince(_ start: DispatchTime) -> Double {
     Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9

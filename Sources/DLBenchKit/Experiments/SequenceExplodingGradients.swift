@@ -126,35 +126,35 @@ struct SequenceExplodingGradients {
         }
     }
 
-    func claim() -> SequenceClaim {
+    func claim() -> ClaimSection {
         let measured = runs.map(describe).joined(separator: "; ")
         let pairs = pairs
         guard !pairs.isEmpty else {
-            return SequenceClaim(statement: claimStatement, source: source, setting: settingText, measured: measured, verdict: .notShown, reason: "a run is missing")
+            return ClaimSection(statement: claimStatement, source: source, setting: settingText, measured: measured, verdict: .inconclusive, reason: "a run is missing")
         }
         let outcomes = pairs.map { Self.outcome(plain: $0.plain, clipped: $0.clipped) }
         let (helped, quiet, failed) = (outcomes.filter { $0 == .clippingHelped }.count, outcomes.filter { $0 == .noExplosion }.count, outcomes.filter { $0 == .clippingFailed }.count)
         let clippedLoss = Summary(pairs.map(\.clipped.finalLoss))
         let diverged = pairs.filter { $0.plain.divergedAt != nil }.count
-        let verdict: SequenceClaim.Verdict
+        let verdict: Verdict
         var reason: String
         if failed > 0 {
-            verdict = .doesNotHold
+            verdict = .notReproduced
             reason = "in \(failed) of \(pairs.count) seed(s) the gradients exploded but the clipped run did not end both lower and within twice the baseline \(String(format: "%.3f", SequenceDataset.addingProblemBaselineError))"
         } else if helped == 0 {
-            verdict = .notShown
+            verdict = .inconclusive
             reason = "in none of the \(pairs.count) seed(s) did the unclipped gradients explode (no step above 10× the median norm, no divergence), so clipping had nothing to fix"
         } else {
-            verdict = .holds
+            verdict = .reproduced
             reason = "in \(helped) of \(pairs.count) seed(s) the unclipped gradients exploded (\(diverged) run(s) diverged to non-finite values, the others spiked above 10× the median norm) "
                 + "and clipping kept the training finite and stable: the clipped runs end at loss \(clippedLoss.text(decimals: 4))"
                 + String(format: " (predicting 1 scores %.3f; %@)", SequenceDataset.addingProblemBaselineError,
                          clippedLoss.mean < 0.5 * SequenceDataset.addingProblemBaselineError ? "the clipped RNN also learns the task" : "clipping does not make this RNN solve the task")
             if quiet > 0 { reason += "; in the other \(quiet) seed(s) the gradients did not explode" }
         }
-        return SequenceClaim(
+        return ClaimSection(
             statement: claimStatement, source: source,
-            setting: settingText + "; holds when the gradients explode in at least one seed and clipping fixes the training in every seed where they do",
+            setting: settingText + "; reproduced when the gradients explode in at least one seed and clipping fixes the training in every seed where they do",
             measured: measured, verdict: verdict, reason: reason)
     }
 

@@ -86,27 +86,27 @@ struct SequenceRowMNIST {
             + "\(settings.epochs) epoch(s), \(seedText(settings.seeds))"
     }
 
-    func claim() -> SequenceClaim {
+    func claim() -> ClaimSection {
         let lstm = accuracy(of: SequenceCell.lstm.displayName)
         let accuracy = lstm.mean
         let measured = Self.modelNames.map { name in
             String(format: "%@ %@ (n = %d, %.1f s/epoch)", name, self.accuracy(of: name).percentText(), runs(of: name).count, secondsPerEpoch(of: name))
         }.joined(separator: "; ")
         let full = settings.trainingImages >= 60_000 && settings.testImages >= 10_000
-        let verdict: SequenceClaim.Verdict
+        let verdict: Verdict
         let reason: String
         if accuracy >= 0.98 {
-            verdict = .holds
+            verdict = .reproduced
             reason = "the LSTM's mean test accuracy over \(lstm.count) seed(s), \(lstm.percentText()), is at least 98%"
         } else if full && settings.hiddenSize == 128 && settings.epochs >= 10 {
-            verdict = .doesNotHold
+            verdict = .notReproduced
             reason = "the LSTM's mean test accuracy over \(lstm.count) seed(s), \(lstm.percentText()), is below 98% on the full data"
         } else {
-            verdict = .notShown
+            verdict = .inconclusive
             reason = "the LSTM reaches \(lstm.percentText()) (\(lstm.count) seed(s)) on \(settings.trainingImages) images × \(settings.epochs) epoch(s) with \(settings.hiddenSize) hidden units; "
                 + "the claim is for the full training set (run `dlbench sequences --full`: 60 000 images, 10 epochs)"
         }
-        return SequenceClaim(
+        return ClaimSection(
             statement: "an LSTM with 128 hidden units passes 98% test accuracy on row-by-row MNIST",
             source: "e.g. Arjovsky et al. 2016, Le et al. 2015 report ≈ 98–99% for LSTMs on sequential MNIST",
             setting: settingText, measured: measured, verdict: verdict, reason: reason)

@@ -153,7 +153,7 @@ struct SequenceVanishingGradients {
             + "accuracy: |prediction − target| < \(Self.tolerance)"
     }
 
-    func claim() -> SequenceClaim {
+    func claim() -> ClaimSection {
         let longest = settings.lengths.max() ?? 0
         let baseline = SequenceDataset.addingProblemBaselineError
         let measured = settings.lengths.map { length in
@@ -167,28 +167,28 @@ struct SequenceVanishingGradients {
         let rnnFails = rnn.mean > 0.5 * baseline
         let gatedSucceeds = gated.mean < 0.25 * baseline
         let test = WelchTest(rnn, gated)
-        let verdict: SequenceClaim.Verdict
+        let verdict: Verdict
         let reason: String
         switch (rnnFails, gatedSucceeds) {
         case (true, true) where test.pValue.isNaN || test.isSignificant:
-            verdict = .holds
+            verdict = .reproduced
             reason = "at T = \(longest) the RNN stays near the baseline (mean MSE \(rnn.text(decimals: 4)) > half of \(String(format: "%.3f", baseline))) while the \(gatedCell.displayName) solves most of it (\(gated.text(decimals: 4)) < a quarter of it)"
                 + (test.pValue.isNaN ? "; one seed, so no test of the spread" : String(format: "; Welch's t-test p = %.2g < 0.05", test.pValue))
         case (true, true):
-            verdict = .notShown
+            verdict = .inconclusive
             reason = String(format: "the means point the claim's way at T = %d (RNN %@, %@ %@) but the seeds spread too widely: Welch's t-test p = %.2g ≥ 0.05",
                             longest, rnn.text(decimals: 4), gatedCell.displayName, gated.text(decimals: 4), test.pValue)
         case (false, true):
-            verdict = .notShown
+            verdict = .inconclusive
             reason = "at T = \(longest) the RNN too learns the task (mean MSE \(rnn.text(decimals: 4)) ≤ half the baseline \(String(format: "%.3f", baseline))); a longer T (`--full`: up to 200) is needed to see it fail"
         case (_, false):
-            verdict = .notShown
+            verdict = .inconclusive
             reason = "at T = \(longest) no gated cell solved the task within the budget (best mean MSE \(gated.text(decimals: 4)), RNN \(rnn.text(decimals: 4)), baseline \(String(format: "%.3f", baseline))): more training steps are needed"
         }
-        return SequenceClaim(
+        return ClaimSection(
             statement: "a vanilla RNN fails the adding problem at long T where an LSTM (and GRU) succeeds",
             source: "Hochreiter & Schmidhuber 1997; Le, Jaitly & Hinton 2015",
-            setting: settingText + "; holds when, at the longest T, the RNN's mean MSE is above half the baseline, the better gated cell's below a quarter of it, and Welch's t-test separates them at 5%",
+            setting: settingText + "; reproduced when, at the longest T, the RNN's mean MSE is above half the baseline, the better gated cell's below a quarter of it, and Welch's t-test separates them at 5%",
             measured: measured, verdict: verdict, reason: reason)
     }
 
