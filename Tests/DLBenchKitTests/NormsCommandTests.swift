@@ -118,7 +118,7 @@ struct NormsCommandTests {
 
     @Test("bad batch sizes, norms and a single --batch-size exit with status 2", arguments: [
         ["norms", "--batch-sizes", "0,x"], ["norms", "--batch-sizes", "4,x"], ["norms", "--norms", "batch,foo"], ["norms", "--batch-size", "8"],
-        ["norms", "--parts", "groups,bogus"], ["norms", "--seeds", "0"],
+        ["norms", "--parts", "groups,bogus"], ["norms", "--seeds", "0"], ["norms", "--quick", "--full"],
     ])
     func badFlags(_ arguments: [String]) throws {
         #expect(DLBench.run(arguments: arguments) == 2)

@@ -25,16 +25,20 @@ struct NormsCommand: ParsableCommand {
     @Option(name: .customLong("training-images"), parsing: .unconditional, help: "Training images, the same for every run (default: 3000; --quick: 200).")
     var trainingImages: Int?
 
-    @Option(name: .customLong("test-images"), parsing: .unconditional, help: "Test images (default: 3000; --quick: 200).")
+    @Option(name: .customLong("test-images"), parsing: .unconditional, help: "Test images (default: 2000; --quick: 200).")
     var testImages: Int?
 
-    @Option(parsing: .unconditional, help: "Seeds per configuration, from --seed up (default 2; 1 with --quick).")
+    @Option(parsing: .unconditional, help: "Seeds per configuration, from --seed up (default 2; 1 with --quick, 3 with --full).")
     var seeds: Int?
+
+    @Flag(help: "Larger budgets for the claims: 20,000 images × 5 epochs, channels 16, 16, 32, 32, batch sizes 2…32, 3 seeds (hours on 2 cores).")
+    var full = false
 
     /// The data set when `--data` is not given: MNIST is too easy for the differences to show.
     static let defaultData = "fashion-mnist"
 
     func validate() throws {
+        if full && common.quick { throw ValidationError("--full and --quick exclude each other") }
         if common.batchSize != nil { throw ValidationError("--batch-size: norms trains several batch sizes; use --batch-sizes") }
         _ = try parsedBatchSizes()
         if let norms { _ = try parseList(norms, option: "--norms") as [NormKind] }
@@ -69,6 +73,9 @@ struct NormsCommand: ParsableCommand {
             settings.batchSizes = [4, 32]
             (settings.trainingImages, settings.validationImages, settings.testImages, settings.epochs) = (200, 100, 200, 1)
             (settings.sweepRates, settings.baseRates, settings.groupCounts) = ([0.01, 0.3], [0.03], [1])
+        } else if full {
+            (settings.batchSizes, settings.channels, settings.groupCounts) = ([2, 4, 8, 16, 32], [16, 16, 32, 32], [1, 2, 4, 8])
+            (settings.trainingImages, settings.validationImages, settings.testImages, settings.epochs) = (20_000, 2000, 10_000, 5)
         }
         if let parts { settings.parts = NormComparison.Part.allCases.filter((try parseList(parts, option: "--parts") as [NormComparison.Part]).contains) }
         if let norms { settings.norms = try parseList(norms, option: "--norms") }
@@ -76,7 +83,7 @@ struct NormsCommand: ParsableCommand {
         settings.trainingImages = trainingImages ?? settings.trainingImages
         settings.testImages = testImages ?? settings.testImages
         settings.epochs = common.epochs ?? settings.epochs
-        settings.seeds = (0..<(seeds ?? (common.quick ? 1 : 2))).map { common.seed &+ UInt64($0) }
+        settings.seeds = (0..<(seeds ?? (common.quick ? 1 : full ? 3 : 2))).map { common.seed &+ UInt64($0) }
         return settings
     }
 
@@ -86,7 +93,7 @@ struct NormsCommand: ParsableCommand {
         if options.data == nil { options.data = Self.defaultData }
         let data = try options.loadData()
         let comparison = try NormComparison(settings: try settings(), data: data, progress: common.progressMode)
-        let report = Self.report(for: comparison, quick: common.quick)
+        let report = Self.report(for: comparison, quick: common.quick, full: full)
         if comparison.settings.parts.contains(.batchSize) { printTable(Self.errorTable(comparison), format: common.format) }
         if common.format == .table {
             for claim in comparison.claims { print("\(claim.statement): \(claim.verdict.rawValue)") }
@@ -177,14 +184,14 @@ struct NormsCommand: ParsableCommand {
     }
 
     /// The report: one claim section per part, then its tables and plots.
-    static func report(for comparison: NormComparison, quick: Bool = false) -> Report {
+    static func report(for comparison: NormComparison, quick: Bool = false, full: Bool = false) -> Report {
         let settings = comparison.settings
         let claims = comparison.claims
         var report = Report(
             title: "Normalization: learning rates, batch size and groups",
             summary: claims.map(\.summary).joined(separator: "; "))
         report.addSettings([
-            ("budget", .text(quick ? "--quick (smoke test: the verdicts mean nothing)" : "\(settings.epochs) epoch(s) of \(settings.trainingImages) images per run")),
+            ("budget", .text(quick ? "--quick (smoke test: the verdicts mean nothing)" : "\(settings.epochs) epoch(s) of \(settings.trainingImages) images per run\(full ? " (--full)" : "")")),
             ("data", .text(comparison.dataSummary)),
             ("model", .text("VGG: four stages of \(settings.channels.map(String.init).joined(separator: ", ")) channels, each two 3×3 convolutions (each followed by the normalization and ReLU) and 2×2 max pooling; Dense(→ \(settings.hiddenSize)), ReLU, Dense(→ classes); no residual connections")),
             ("parameters", .text(comparison.parameterCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))),
