@@ -14,9 +14,9 @@ struct ComparisonEngineTests {
 
     @Test func sameSeedsGiveTheSameNumbers() throws {
         let data = try OptimizersCommandTests.tinySplits()
-        let runner = ComparisonRunner(seeds: [4, 5], progress: .quiet)
-        let first = try runner.run(Self.definition(), budget: Self.budget, on: data)
-        let second = try runner.run(Self.definition(), budget: Self.budget, on: data)
+        // One run at a time, then two at once: the same numbers.
+        let first = try ComparisonRunner(seeds: [4, 5], progress: .quiet, width: 1).run(Self.definition(), budget: Self.budget, on: data)
+        let second = try ComparisonRunner(seeds: [4, 5], progress: .quiet, width: 2).run(Self.definition(), budget: Self.budget, on: data)
         // Everything but the wall-clock fields.
         func measurements(_ run: ComparedRun) -> [Double] {
             let history = run.outcome!.history
@@ -32,6 +32,14 @@ struct ComparisonEngineTests {
         #expect(entry.runs[0].outcome!.history.steps.map(\.loss) != entry.runs[1].outcome!.history.steps.map(\.loss))
         #expect(entry.runs[0].outcome!.testAccuracyPerEpoch.count == 2)
         #expect(entry.runs[0].outcome!.test.accuracy == entry.runs[0].outcome!.testAccuracyPerEpoch.last)
+    }
+
+    @Test("parallelMap keeps the order and rethrows the first error")
+    func parallelMapKeepsOrder() throws {
+        #expect(try parallelMap(Array(0..<20), width: 3) { $0 * $0 } == (0..<20).map { $0 * $0 })
+        #expect(try parallelMap([7], width: 4) { $0 + 1 } == [8])
+        struct Failure: Error {}
+        #expect(throws: Failure.self) { try parallelMap(Array(0..<10), width: 2) { value -> Int in if value == 3 { throw Failure() }; return value } }
     }
 
     @Test func presetsStartNearTheLossOfAUniformGuess() throws {

@@ -9,6 +9,8 @@ struct ComparisonOptions: ParsableArguments {
     @Option(name: .customLong("train-size"), parsing: .unconditional, help: "Training images used (default: the comparison's budget).")
     var trainSize: Int?
 
+    @OptionGroup var parallel: ParallelOptions
+
     func validate() throws {
         try checkRange(seeds, 1...100, option: "--seeds")
         try checkRange(trainSize, 1...10_000_000, option: "--train-size")
@@ -35,7 +37,9 @@ struct ComparisonOptions: ParsableArguments {
 func runComparison(_ definition: ComparisonDefinition, common: CommonOptions, options: ComparisonOptions) throws {
     let directory = try common.outputDirectory(for: definition.name)
     let data = try common.loadData()
-    let runner = ComparisonRunner(seeds: options.seedList(from: common.seed), progress: common.progressMode)
-    let result = try runner.run(definition, budget: options.budget(of: definition, common: common), quick: common.quick, on: data)
+    let runner = ComparisonRunner(seeds: options.seedList(from: common.seed), progress: common.progressMode, width: options.parallel.width)
+    let result = try withSingleThreadedBLAS {
+        try runner.run(definition, budget: options.budget(of: definition, common: common), quick: common.quick, on: data)
+    }
     try finish(result.report(), table: result.table, directory: directory, common: common, notes: result.findings)
 }

@@ -93,6 +93,7 @@ extension ComparisonResult {
             ("initial loss", .text(initialLosses.map(\.text).joined(separator: "; "))),
             ("input normalization", .text("per-channel standardization, statistics of the training split")),
             ("total wall time", .text(String(format: "%.1f s", wallSeconds))),
+            ("runs at once", .text("\(parallelRuns) (`--jobs`), each with one OpenBLAS thread")),
         ])
         report.addTable(table, title: "Results: mean ± standard deviation over the n seeds that finished")
         report.addParagraph(

@@ -54,6 +54,8 @@ struct ComparisonResult {
     var thresholds: Thresholds
     /// Wall-clock seconds of the whole comparison: checks, tuning, training and evaluation.
     var wallSeconds: Double
+    /// Runs trained at once.
+    var parallelRuns = 1
 
     /// The entry named `name`.
     func entry(_ name: String) -> EntryResult? { entries.first { $0.name == name } }
