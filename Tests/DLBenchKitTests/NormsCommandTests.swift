@@ -28,7 +28,7 @@ struct NormsCommandTests {
     @Test("a tiny comparison runs every part with seeds, scales the tuned rate, records curves and reports three claims")
     func tinyComparison() throws {
         let settings = Self.tinySettings()
-        let comparison = try NormComparison(settings: settings, data: Self.tinyData(), progress: .quiet)
+        let comparison = try NormComparison(settings: settings, data: Self.tinyData(), progress: .quiet, width: 2)
         #expect(comparison.runs.count == NormComparison.runCount(settings))
         #expect(comparison.runs.count == (2 * 2 + 2 * 2 + 2) * 2)
         let batchNorm = comparison.runs(.batchSize, .init(.batch), batchSize: 4)

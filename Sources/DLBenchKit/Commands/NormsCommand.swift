@@ -13,6 +13,8 @@ struct NormsCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
+    @OptionGroup var parallel: ParallelOptions
+
     @Option(help: "Comma-separated parts: \(NormComparison.Part.allCases.map(\.rawValue).joined(separator: ", ")) (default: all).")
     var parts: String?
 
@@ -92,7 +94,10 @@ struct NormsCommand: ParsableCommand {
         var options = common
         if options.data == nil { options.data = Self.defaultData }
         let data = try options.loadData()
-        let comparison = try NormComparison(settings: try settings(), data: data, progress: common.progressMode)
+        let settings = try settings()
+        let comparison = try withSingleThreadedBLAS {
+            try NormComparison(settings: settings, data: data, progress: common.progressMode, width: parallel.width)
+        }
         let report = Self.report(for: comparison, quick: common.quick, full: full)
         if comparison.settings.parts.contains(.batchSize) { printTable(Self.errorTable(comparison), format: common.format) }
         if common.format == .table {
@@ -202,6 +207,7 @@ struct NormsCommand: ParsableCommand {
             ("evaluation", .text("test error in evaluation mode (BatchNorm with its running statistics), batches of 256")),
             ("input normalization", .text("per-channel standardization, statistics of the training split")),
             ("total wall time", .text(String(format: "%.1f min", comparison.seconds / 60))),
+            ("runs at once", .text("\(comparison.width) (`--jobs`), each with one OpenBLAS thread")),
         ])
         for claim in claims { claim.add(to: &report) }
         if settings.parts.contains(.learningRate) {

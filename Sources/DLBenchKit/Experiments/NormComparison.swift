@@ -110,6 +110,8 @@ struct NormComparison {
     var baseRates: [NormKind: (chosen: Float, trials: [LearningRateTrial])] = [:]
     var runs: [Run] = []
     var seconds = 0.0
+    /// Runs trained at once.
+    var width = 1
 
     func runs(_ part: Part, _ variant: Variant, batchSize: Int = Settings.referenceBatchSize, learningRate: Float? = nil) -> [Run] {
         runs.filter { $0.part == part && $0.variant == variant && $0.batchSize == batchSize && (learningRate == nil || $0.learningRate == learningRate) }
@@ -120,9 +122,9 @@ struct NormComparison {
 }
 
 extension NormComparison {
-    /// Runs every part of `settings` on `data`.
-    init(settings: Settings, data: DataSplits, progress: ProgressReporter.Mode) throws {
-        self.settings = settings
+    /// Runs every part of `settings` on `data`, up to `width` runs at once (`parallelMap`).
+    init(settings: Settings, data: DataSplits, progress: ProgressReporter.Mode, width: Int = 1) throws {
+        (self.settings, self.width) = (settings, width)
         let training = data.training.prefix(min(settings.trainingImages, data.training.count))
         let validation = data.validation.prefix(min(settings.validationImages, data.validation.count))
         let test = data.test.prefix(min(settings.testImages, data.test.count))
@@ -131,48 +133,51 @@ extension NormComparison {
         let start = DispatchTime.now()
         let trainer = NormRunTrainer(settings: settings, training: training, validation: validation, test: test, normalization: data.normalization)
         let reporter = ProgressReporter(label: "norms", total: Self.runCount(settings), unit: "run", mode: progress)
-        func record(_ run: Run) {
-            runs.append(run)
-            reporter.update(completed: runs.count, metrics: [("error", run.testError ?? .nan)])
+        let lock = NSLock()
+        var completed = 0
+        /// Trains `jobs` (variant, batch size, rate, seed) of `part`, reporting each as it finishes.
+        func train(_ part: Part, _ jobs: [(variant: Variant, batchSize: Int, rate: Float, seed: UInt64)], curves: Bool = false) throws -> [Run] {
+            try parallelMap(jobs, width: width) { job in
+                let run = try trainer.train(part, job.variant, batchSize: job.batchSize, learningRate: job.rate, seed: job.seed, recordsCurve: curves)
+                lock.withLock {
+                    completed += 1
+                    reporter.label = "norms: \(job.variant.name), B = \(job.batchSize), η = \(job.rate), seed \(job.seed)"
+                    reporter.update(completed: completed, metrics: [("error", run.testError ?? .nan)])
+                }
+                return run
+            }
         }
         let reference = Settings.referenceBatchSize
         if settings.parts.contains(.learningRate) {
-            for variant in [Variant(.none), Variant(.batch)] {
-                for rate in settings.sweepRates {
-                    for seed in settings.seeds {
-                        reporter.label = "norms: \(variant.name), η = \(rate), seed \(seed)"
-                        record(try trainer.train(.learningRate, variant, batchSize: reference, learningRate: rate, seed: seed, recordsCurve: true))
-                    }
-                }
+            let jobs = [Variant(.none), Variant(.batch)].flatMap { variant in
+                settings.sweepRates.flatMap { rate in settings.seeds.map { (variant, reference, rate, $0) } }
             }
+            runs += try train(.learningRate, jobs, curves: true)
         }
         if settings.parts.contains(.batchSize) {
+            let tuningJobs = settings.norms.flatMap { kind in settings.baseRates.map { (kind: kind, rate: $0) } }
+            let accuracies = try parallelMap(tuningJobs, width: width) { job in
+                try trainer.validationAccuracy(Variant(job.kind), learningRate: job.rate, seed: settings.seeds[0])
+            }
             for kind in settings.norms {
-                let trials = try settings.baseRates.map { rate in
-                    reporter.label = "norms: tuning \(kind.displayName), η = \(rate)"
-                    return LearningRateTrial(learningRate: rate, validationAccuracy: try trainer.validationAccuracy(Variant(kind), learningRate: rate, seed: settings.seeds[0]))
-                }
-                let chosen = LearningRateGrid.best(of: trials) ?? settings.baseRates.min() ?? 0.01
-                baseRates[kind] = (chosen, trials)
-                for batchSize in settings.batchSizes {
-                    for seed in settings.seeds {
-                        reporter.label = "norms: \(kind.displayName), B = \(batchSize), seed \(seed)"
-                        record(try trainer.train(.batchSize, Variant(kind), batchSize: batchSize, learningRate: Settings.scaled(chosen, batchSize: batchSize), seed: seed))
-                    }
+                let trials = zip(tuningJobs, accuracies).filter { $0.0.kind == kind }.map { LearningRateTrial(learningRate: $0.0.rate, validationAccuracy: $0.1) }
+                baseRates[kind] = (LearningRateGrid.best(of: trials) ?? settings.baseRates.min() ?? 0.01, trials)
+            }
+            let jobs = settings.norms.flatMap { kind in
+                settings.batchSizes.flatMap { batchSize in
+                    settings.seeds.map { (Variant(kind), batchSize, Settings.scaled(baseRates[kind]!.chosen, batchSize: batchSize), $0) }
                 }
             }
+            runs += try train(.batchSize, jobs)
         }
         if settings.parts.contains(.groups) {
             let rate = baseRates[.group]?.chosen ?? settings.baseRates[settings.baseRates.count / 2]
-            for groups in settings.groupCounts + [.max] {
-                for seed in settings.seeds {
-                    reporter.label = "norms: GroupNorm G = \(groups == .max ? "C" : String(groups)), seed \(seed)"
-                    record(try trainer.train(.groups, Variant(groups: groups), batchSize: reference, learningRate: rate, seed: seed))
-                }
-            }
+            let jobs = (settings.groupCounts + [.max]).flatMap { groups in settings.seeds.map { (Variant(groups: groups), reference, rate, $0) } }
+            runs += try train(.groups, jobs)
         }
         reporter.finish()
-        parameterCounts = trainer.parameterCounts
+        let variants = Set(runs.map(\.variant))
+        parameterCounts = try Dictionary(uniqueKeysWithValues: variants.map { ($0.name, try trainer.model($0, seed: 0).parameterCount) })
         seconds = secondsSince(start)
     }
 
@@ -185,12 +190,11 @@ extension NormComparison {
     }
 }
 
-/// Trains and scores the networks of a `NormComparison`.
+/// Trains and scores the networks of a `NormComparison`; holds nothing that changes, so runs may train at once.
 private final class NormRunTrainer {
     let settings: NormComparison.Settings
     let training: ImageDataset, validation: ImageDataset, test: ImageDataset
     let normalization: InputNormalization
-    var parameterCounts: [String: Int] = [:]
 
     init(settings: NormComparison.Settings, training: ImageDataset, validation: ImageDataset, test: ImageDataset, normalization: InputNormalization) {
         (self.settings, self.training, self.validation, self.test, self.normalization) = (settings, training, validation, test, normalization)
@@ -198,11 +202,9 @@ private final class NormRunTrainer {
 
     func model(_ variant: NormComparison.Variant, seed: UInt64) throws -> Sequential {
         do {
-            let model = try Models.smallVGG(
+            return try Models.smallVGG(
                 inputChannels: training.channels, classCount: training.classCount, imageSize: (training.height, training.width),
                 channels: settings.channels, hiddenSize: settings.hiddenSize, normalization: variant.factory, seed: seed)
-            parameterCounts[variant.name] = model.parameterCount
-            return model
         } catch {
             throw RunError("the VGG of norms cannot take \(shapeText(training.imageShape)) images: \(error)")
         }
