@@ -101,7 +101,7 @@ struct NormsCommand: ParsableCommand {
         let report = Self.report(for: comparison, quick: common.quick, full: full)
         if comparison.settings.parts.contains(.batchSize) { printTable(Self.errorTable(comparison), format: common.format) }
         if common.format == .table {
-            for claim in comparison.claims { print("\(claim.statement): \(claim.verdict.rawValue)") }
+            for claim in comparison.claims { print(claim.summary) }
         }
         try report.write(to: directory)
         if common.format == .table { print("Report: \(directory.appendingPathComponent("report.md").path)") }

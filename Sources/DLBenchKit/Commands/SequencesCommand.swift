@@ -18,6 +18,8 @@ struct SequencesCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
+    @OptionGroup var parallel: ParallelOptions
+
     @Flag(help: "The budgets of the claims: full MNIST for 10 epochs, T up to 200, 3000 character-model steps (hours on 2 cores).")
     var full = false
 
@@ -74,6 +76,10 @@ struct SequencesCommand: ParsableCommand {
     }
 
     func run() throws {
+        try withSingleThreadedBLAS { try runParts() }
+    }
+
+    private func runParts() throws {
         let directory = try common.outputDirectory(for: "sequences")
         let parts = try selectedParts()
         let budgets = budgets()
@@ -85,14 +91,14 @@ struct SequencesCommand: ParsableCommand {
         let start = DispatchTime.now()
         if parts.contains(.rows) {
             let mnist = try MNIST.load(directory: common.dataDirectory ?? MNIST.bundledDirectory)
-            let result = try SequenceRowMNIST(settings: budgets.rows, train: mnist.train, test: mnist.test, log: log)
+            let result = try SequenceRowMNIST(settings: budgets.rows, train: mnist.train, test: mnist.test, width: parallel.width, log: log)
             claims.append(result.claim())
             sections.append { report in
                 report.addTable(result.table(), title: "Row-by-row MNIST: test accuracy and seconds per training epoch")
             }
         }
         if parts.contains(.adding) {
-            let result = try SequenceVanishingGradients(settings: budgets.adding, log: log)
+            let result = try SequenceVanishingGradients(settings: budgets.adding, width: parallel.width, log: log)
             claims.append(result.claim())
             sections.append { report in
                 report.addTable(result.table(), title: "Adding problem: test MSE (baseline of predicting 1: 0.167) and accuracy (|error| < 0.04) as T grows")
@@ -101,7 +107,7 @@ struct SequencesCommand: ParsableCommand {
             }
         }
         if parts.contains(.clipping) {
-            let result = try SequenceExplodingGradients(settings: budgets.clipping, log: log)
+            let result = try SequenceExplodingGradients(settings: budgets.clipping, width: parallel.width, log: log)
             claims.append(result.claim())
             sections.append { report in
                 report.addPlot(result.lossChart(), fileName: "clipping-loss.svg", caption: "Training loss per step of the same RNN with and without clipping.")
@@ -111,7 +117,7 @@ struct SequencesCommand: ParsableCommand {
         if parts.contains(.characters) {
             let file = corpus.map { URL(fileURLWithPath: $0) } ?? CharacterCorpus.bundledFile
             let text = try CharacterCorpus.load(file)
-            let result = try SequenceCharacterModel(settings: budgets.characters, corpus: text, log: log)
+            let result = try SequenceCharacterModel(settings: budgets.characters, corpus: text, width: parallel.width, log: log)
             claims.append(result.claim())
             sections.append { report in
                 report.addTable(result.table(), title: "Character models: held-out bits per character (uniform: \(String(format: "%.2f", result.uniformBits)))")
@@ -126,13 +132,14 @@ struct SequencesCommand: ParsableCommand {
             ("budget", .text(common.quick ? "--quick (smoke test: the verdicts mean nothing)" : full ? "--full" : "default")),
             ("seeds", .text(seedText(budgets.rows.seeds))),
             ("total wall time", .text(String(format: "%.1f s", secondsSince(start)))),
+            ("runs at once", .text("\(parallel.width) (`--jobs`), each with one OpenBLAS thread")),
         ])
         for claim in claims { claim.add(to: &report) }
         for section in sections { section(&report) }
         report.addMachine(MachineInfo.current())
         try report.write(to: directory)
         if common.format == .table {
-            for claim in claims { print("\(claim.statement): \(claim.verdict.rawValue) — \(claim.reason)") }
+            for claim in claims { print(claim.summary + (claim.reason.map { " — \($0)" } ?? "")) }
             print("Report: \(directory.appendingPathComponent("report.md").path)")
         }
     }

@@ -70,29 +70,31 @@ struct SequenceCharacterModel {
     var runs: [Run] = []
     var samples: [(temperature: Float, text: String)] = []
 
-    init(settings: Settings, corpus: CharacterCorpus, log: (String) -> Void) throws {
+    /// Trains every configuration with every seed, `width` runs at once; the samples come from the
+    /// first seed's LSTM at the main truncation.
+    init(settings: Settings, corpus: CharacterCorpus, width: Int = 1, log: (String) -> Void) throws {
         self.settings = settings
-        vocabularySize = corpus.vocabulary.count
+        let vocabularySize = corpus.vocabulary.count
+        self.vocabularySize = vocabularySize
         let (training, heldOut) = try corpus.split(heldOutFraction: 0.1)
         let evaluation = try CharacterStreams(
             text: Array(heldOut.prefix(settings.heldOutCharacters)), vocabularySize: vocabularySize, steps: settings.truncation)
-        for (cell, truncation) in configurations {
+        let jobs = configurations.flatMap { configuration in settings.seeds.map { (cell: configuration.cell, truncation: configuration.truncation, seed: $0) } }
+        let results = try parallelMap(jobs, width: width) { job -> (run: Run, samples: [(temperature: Float, text: String)]) in
+            let model = Model(cell: job.cell, vocabulary: vocabularySize, settings: settings, seed: job.seed)
             // The same number of characters per run: fewer, longer chunks for a longer truncation.
-            let steps = max(1, settings.steps * settings.truncation / truncation)
-            let data = try CharacterStreams(text: training, vocabularySize: vocabularySize, steps: truncation)
-            for seed in settings.seeds {
-                let model = Model(cell: cell, vocabulary: vocabularySize, settings: settings, seed: seed)
-                let start = DispatchTime.now()
-                let curve = try Self.train(model, on: data, steps: steps, evaluation: evaluation, settings: settings)
-                let run = Run(cell: cell, truncation: truncation, seed: seed, curve: curve, seconds: secondsSince(start))
-                runs.append(run)
-                log(String(format: "char LM %@, BPTT %d, seed %llu: %.3f bits/char after %d steps", cell.displayName, truncation, seed, run.finalBits, steps))
-                if cell == .lstm && truncation == settings.truncation && samples.isEmpty {
-                    var generator = SeededGenerator(seed: seed &+ 7)
-                    samples = settings.temperatures.map { ($0, Self.sample(model, corpus: corpus, temperature: $0, length: settings.sampleLength, generator: &generator)) }
-                }
-            }
+            let steps = max(1, settings.steps * settings.truncation / job.truncation)
+            let data = try CharacterStreams(text: training, vocabularySize: vocabularySize, steps: job.truncation)
+            let start = DispatchTime.now()
+            let curve = try Self.train(model, on: data, steps: steps, evaluation: evaluation, settings: settings)
+            let run = Run(cell: job.cell, truncation: job.truncation, seed: job.seed, curve: curve, seconds: secondsSince(start))
+            log(String(format: "char LM %@, BPTT %d, seed %llu: %.3f bits/char after %d steps", job.cell.displayName, job.truncation, job.seed, run.finalBits, steps))
+            guard job.cell == .lstm, job.truncation == settings.truncation, job.seed == settings.seeds.first else { return (run, []) }
+            var generator = SeededGenerator(seed: job.seed &+ 7)
+            return (run, settings.temperatures.map { ($0, Self.sample(model, corpus: corpus, temperature: $0, length: settings.sampleLength, generator: &generator)) })
         }
+        runs = results.map(\.run)
+        samples = results.flatMap(\.samples)
     }
 
     /// Adam with global-norm clipping over `steps` consecutive chunks (restarting the streams when

@@ -48,16 +48,16 @@ struct SequenceExplodingGradients {
     let settings: Settings
     var runs: [Run] = []
 
-    init(settings: Settings, log: (String) -> Void) throws {
+    /// Trains the RNN of every seed with and without clipping, `width` runs at once.
+    init(settings: Settings, width: Int = 1, log: (String) -> Void) throws {
         self.settings = settings
-        for seed in settings.seeds {
-            let training = try SequenceDataset.addingProblem(count: settings.trainingSequences, length: settings.length, seed: seed &+ 300)
-            for clipped in [false, true] {
-                let run = try Self.train(clipped: clipped, seed: seed, settings: settings, training: training, log: log)
-                runs.append(run)
-                log(String(format: "exploding gradients, seed %llu, %@: final loss %.4f, max gradient norm %.3g, %d spikes", seed,
-                           clipped ? "clipped" : "unclipped", run.finalLoss, run.norms.max() ?? .nan, run.spikes))
-            }
+        let jobs = settings.seeds.flatMap { seed in [false, true].map { (seed: seed, clipped: $0) } }
+        runs = try parallelMap(jobs, width: width) { job in
+            let training = try SequenceDataset.addingProblem(count: settings.trainingSequences, length: settings.length, seed: job.seed &+ 300)
+            let run = try Self.train(clipped: job.clipped, seed: job.seed, settings: settings, training: training, log: log)
+            log(String(format: "exploding gradients, seed %llu, %@: final loss %.4f, max gradient norm %.3g, %d spikes", job.seed,
+                       job.clipped ? "clipped" : "unclipped", run.finalLoss, run.norms.max() ?? .nan, run.spikes))
+            return run
         }
     }
 

@@ -31,16 +31,17 @@ struct SequenceRowMNIST {
     /// The model names, in the order run.
     static let modelNames = SequenceCell.allCases.map(\.displayName) + ["Transformer encoder"]
 
-    init(settings: Settings, train: ImageDataset, test: ImageDataset, log: (String) -> Void) throws {
+    /// Trains every model with every seed, `width` runs at once.
+    init(settings: Settings, train: ImageDataset, test: ImageDataset, width: Int = 1, log: (String) -> Void) throws {
         self.settings = settings
         let training = try SequenceDataset(images: train.prefix(settings.trainingImages), steps: 28)
         let testing = try SequenceDataset(images: test.prefix(settings.testImages), steps: 28)
-        for (index, name) in Self.modelNames.enumerated() {
-            for seed in settings.seeds {
-                let run = try Self.train(model: index, named: name, seed: seed, settings: settings, training: training, testing: testing)
-                runs.append(run)
-                log(String(format: "row-MNIST %@, seed %llu: test accuracy %.2f%%, %.1f s/epoch", name, seed, run.testAccuracy * 100, run.secondsPerEpoch))
-            }
+        let jobs = Self.modelNames.indices.flatMap { index in settings.seeds.map { (index: index, seed: $0) } }
+        runs = try parallelMap(jobs, width: width) { job in
+            let name = Self.modelNames[job.index]
+            let run = try Self.train(model: job.index, named: name, seed: job.seed, settings: settings, training: training, testing: testing)
+            log(String(format: "row-MNIST %@, seed %llu: test accuracy %.2f%%, %.1f s/epoch", name, job.seed, run.testAccuracy * 100, run.secondsPerEpoch))
+            return run
         }
     }
 

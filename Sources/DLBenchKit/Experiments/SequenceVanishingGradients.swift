@@ -45,23 +45,24 @@ struct SequenceVanishingGradients {
     var runs: [Run] = []
     var profiles: [GradientProfile] = []
 
-    init(settings: Settings, log: (String) -> Void) throws {
+    /// Trains every cell at every length with every seed, `width` runs at once.
+    init(settings: Settings, width: Int = 1, log: (String) -> Void) throws {
         self.settings = settings
         let longest = settings.lengths.max() ?? 0
-        for length in settings.lengths {
-            for seed in settings.seeds {
-                let training = try SequenceDataset.addingProblem(count: settings.trainingSequences, length: length, seed: seed &+ 100)
-                let testing = try SequenceDataset.addingProblem(count: settings.testSequences, length: length, seed: seed &+ 200)
-                for cell in SequenceCell.allCases {
-                    let run = try Self.train(cell, length: length, seed: seed, settings: settings, training: training, testing: testing,
-                                             profiling: length == longest)
-                    runs.append(run.run)
-                    if let profile = run.profile { profiles.append(profile) }
-                    log(String(format: "adding problem T = %d, %@, seed %llu: test MSE %.4f, accuracy %.1f%%",
-                               length, cell.displayName, seed, run.run.testError, run.run.accuracy * 100))
-                }
-            }
+        let jobs = settings.lengths.flatMap { length in
+            settings.seeds.flatMap { seed in SequenceCell.allCases.map { (length: length, seed: seed, cell: $0) } }
         }
+        let results = try parallelMap(jobs, width: width) { job in
+            let training = try SequenceDataset.addingProblem(count: settings.trainingSequences, length: job.length, seed: job.seed &+ 100)
+            let testing = try SequenceDataset.addingProblem(count: settings.testSequences, length: job.length, seed: job.seed &+ 200)
+            let result = try Self.train(job.cell, length: job.length, seed: job.seed, settings: settings, training: training, testing: testing,
+                                        profiling: job.length == longest)
+            log(String(format: "adding problem T = %d, %@, seed %llu: test MSE %.4f, accuracy %.1f%%",
+                       job.length, job.cell.displayName, job.seed, result.run.testError, result.run.accuracy * 100))
+            return result
+        }
+        runs = results.map(\.run)
+        profiles = results.compactMap(\.profile)
     }
 
     /// `cell` trained on `training` with `seed`, scored on `testing`, and its gradient profile on
