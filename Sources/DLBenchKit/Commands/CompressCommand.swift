@@ -25,7 +25,7 @@ struct CompressCommand: ParsableCommand {
     @Option(help: "Baselines: \(CompressionModel.allCases.map(\.rawValue).joined(separator: ", ")) (comma-separated).")
     var models = CompressionModel.allCases.map(\.rawValue).joined(separator: ",")
 
-    @Option(parsing: .unconditional, help: "Seeds per measurement, from --seed up (default 2; 1 with --quick, 3 with --full).")
+    @Option(parsing: .unconditional, help: "Seeds per measurement, from --seed up (default: lowrank, prune and pipeline 1, quantize, binary and distill 2; 1 with --quick; 3 and 2 with --full).")
     var seeds: Int?
 
     @Option(help: "Low-rank target ratios, each above 1 (comma-separated).")
@@ -100,22 +100,34 @@ struct CompressCommand: ParsableCommand {
             throw RunError("compress studies MNIST-shaped models (1×28×28 images, at most 10 classes); \(data.summary)")
         }
         let workbench = try CompressionWorkbench(settings: settings, data: data, directory: directory, progress: common.progressMode)
-        let sections = try settings.methods.map { try $0.experiment.run(workbench) }
+        let start = DispatchTime.now()
+        for kind in settings.models { for seed in settings.seeds { _ = try workbench.baseline(kind, seed: seed) } }
+        var wallTimes = [("baselines", secondsSince(start))]
+        let sections = try settings.methods.map { method in
+            let start = DispatchTime.now()
+            defer { wallTimes.append((method.rawValue, secondsSince(start))) }
+            return try method.experiment.run(workbench)
+        }
+        let wallTimeText = wallTimes.map { "\($0) \(String(format: "%.0f", $1)) s" }.joined(separator: ", ")
         let verdicts = sections.flatMap(\.verdicts).map(\.line)
         for section in sections where common.format == .table {
             print("\n\(section.title)")
             printTable(compressionTable(section.rows), format: common.format)
         }
         if common.format != .table { printTable(compressionTable(sections.flatMap(\.rows)), format: common.format) }
-        if common.format == .table { verdicts.forEach { print($0) } }
+        if common.format == .table {
+            verdicts.forEach { print($0) }
+            print("Wall time: \(wallTimeText)")
+        }
 
         var report = Report(title: "dlbench compress", summary: verdicts.joined(separator: " "))
         report.addSettings([
-            ("data", .text("\(data.summary); baselines trained on the first \(workbench.training.count) training images, tested on the first \(workbench.test.count) test images")),
+            ("data", .text("\(data.summary); baselines trained on \(subsetText(workbench.training.count, of: data.training.count)) training images, tested on \(subsetText(workbench.test.count, of: data.test.count)) test images")),
             ("baselines", .text(settings.models.map { "\($0.rawValue): \(settings.epochs[$0] ?? 0) epochs" }.joined(separator: ", ") + ", momentum SGD (0.9), η = \(settings.learningRate), batch \(settings.batchSize)")),
-            ("fine-tuning", .text("\(settings.fineTuneEpochs) epoch(s) on the first \(workbench.fineTuneSet.count) training images; rate chosen on validation among \(settings.fineTuneRates.map { "\($0)" }.joined(separator: ", "))")),
+            ("fine-tuning", .text("\(settings.fineTuneEpochs) epoch(s) on \(subsetText(workbench.fineTuneSet.count, of: data.training.count)) training images; rate chosen on \(workbench.validation.count) validation images among \(settings.fineTuneRates.map { "\($0)" }.joined(separator: ", "))")),
             ("seeds", .text(settings.seeds.map(String.init).joined(separator: ", "))),
             ("latency", .text("median of \(settings.latencyRepeats) forward passes in evaluation mode, after one warm-up pass (first seed)")),
+            ("wall time", .text("\(wallTimeText) (the baselines are trained once, before the methods that share them)")),
         ])
         for section in sections {
             report.addHeading(section.title)
@@ -166,21 +178,31 @@ extension CompressCommand {
         guard data.training.imageShape == [1, 28, 28], data.training.classCount <= 10 else {
             throw RunError("compress studies MNIST-shaped models (1×28×28 images, at most 10 classes); \(data.summary)")
         }
+        let start = DispatchTime.now()
         let result: CompressionMethodReport = switch method {
         case .quantize: try runQuantizationExperiment(on: data, options: options, directory: directory)
         case .binary: try runBinaryWeightsExperiment(on: data, options: options, directory: directory)
         case .distill: try runDistillationExperiment(on: data, options: options, directory: directory)
         }
+        let wallTime = String(format: "%.0f s", secondsSince(start))
         for (_, table) in result.tables { printTable(table, format: common.format) }
-        if common.format == .table { result.verdicts.forEach { print($0) } }
+        if common.format == .table {
+            result.verdicts.forEach { print($0) }
+            print("Wall time: \(wallTime)")
+        }
         var report = Report(title: "dlbench compress --method \(method.rawValue): \(result.title)", summary: result.verdicts.joined(separator: " "))
-        report.addSettings([("data", .text(data.summary))] + result.settings)
+        report.addSettings([("data", .text(data.summary))] + result.settings + [("wall time", .text(wallTime))])
         for (title, table) in result.tables { report.addTable(table, title: title) }
         report.addParagraph((result.verdicts + result.notes).map { "- \($0)" }.joined(separator: "\n"))
         report.addMachine(MachineInfo.current())
         try report.write(to: directory)
         if common.format == .table { print("Report: \(directory.appendingPathComponent("report.md").path)") }
     }
+}
+
+/// "all 55000" or "the first 20000".
+private func subsetText(_ used: Int, of available: Int) -> String {
+    used < available ? "the first \(used)" : "all \(used)"
 }
 
 /// One row per model variant.

@@ -18,27 +18,35 @@ enum CompressionModel: String, CaseIterable {
 }
 
 /// How big a `dlbench compress` run is.
+///
+/// The defaults train the baselines on the whole training split and test on the whole test split:
+/// the first 5,000 MNIST test images are markedly harder than the last 5,000 (LeNet-5 trained on
+/// 10,000 images: 95.5 % on the first half, 98.2 % on the second), so a prefix of the test split
+/// understates every accuracy, and 10,000 training images leave LeNet-300-100 at about 95.8 %
+/// (99.98 % on its training images) where the whole split gives 98 % after 10 epochs. One seed at
+/// the defaults buys that budget; `--seeds` adds more.
 struct CompressionSettings {
     var methods: [CompressionMethod] = CompressionMethod.allCases
     var models: [CompressionModel] = CompressionModel.allCases
-    var seeds: [UInt64] = [1, 2]
+    var seeds: [UInt64] = [1]
     /// Training images for the baselines (the first of the training split); nil: all.
-    var trainingImages: Int? = 10_000
+    var trainingImages: Int?
     /// Test images evaluated (the first of the test split); nil: all.
-    var testImages: Int? = 5_000
+    var testImages: Int?
     /// Validation images that choose the fine-tuning rate (the first of the validation split).
-    var validationImages = 2_000
+    var validationImages = 5_000
     /// Baseline epochs per model.
-    var epochs: [CompressionModel: Int] = [.lenet300: 8, .lenet5: 4]
+    var epochs: [CompressionModel: Int] = [.lenet300: 10, .lenet5: 3]
     var batchSize = 64
     var learningRate: Float = 0.02
     /// Fine-tuning after compression: epochs, images (the first of the training split) and the
     /// rates tried, the one with the best validation accuracy kept.
     var fineTuneEpochs = 1
-    var fineTuneImages = 5_000
+    var fineTuneImages = 20_000
     var fineTuneRates: [Float] = [0.003, 0.01]
-    /// Low-rank: the target ratios swept (every eligible layer at the same target).
-    var lowRankLevels: [Double] = [2, 3, 5, 8, 12]
+    /// Low-rank: the target ratios swept (every eligible layer at the same target): 2× for the
+    /// convolution claim, 5× for the dense one, 10× beyond both.
+    var lowRankLevels: [Double] = [2, 5, 10]
     var convolutionScheme: ConvolutionFactorization = .channels
     /// Pruning: prune–retrain rounds towards the final sparsity.
     var pruneRounds = 3
