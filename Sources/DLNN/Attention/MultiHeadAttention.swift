@@ -150,8 +150,7 @@ public final class MultiHeadAttention: Layer {
                                 // ∂L/∂S = A ⊙ (∂L/∂A − rowsum(∂L/∂A ⊙ A)); masked entries have A = 0.
                                 for row in 0..<(heads * length) {
                                     let (aRow, gRow) = (weights + row * length, dWeights + row * length)
-                                    var dotProduct: Float = 0
-                                    for j in 0..<length { dotProduct += aRow[j] * gRow[j] }
+                                    let dotProduct = BLAS.dot(count: length, x: aRow, y: gRow)
                                     for j in 0..<length { gRow[j] = aRow[j] * (gRow[j] - dotProduct) }
                                 }
                                 // ∂L/∂Q = ∂L/∂S·K/√d and ∂L/∂K = ∂L/∂Sᵀ·Q/√d.

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Elman's cell (PyTorch's `nn.RNN`), one gate block (G = 1):
 ///
 ///     h_t = φ(p + q) = φ(x_t·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh),   φ = tanh or ReLU
@@ -7,13 +5,15 @@ import Foundation
 struct ElmanCell: RecurrentCell {
     let nonlinearity: RNN.Nonlinearity
     var gateCount: Int { 1 }
+    /// Backward reads h_t, which the direction keeps as its output.
+    var cacheBlockCount: Int { 0 }
     var carriesCellState: Bool { false }
     var name: String { nonlinearity == .tanh ? "RNN" : "RNN(ReLU)" }
 
     func forward(_ step: RecurrentStepForward) {
         let (p, q, h) = (step.inputProjection, step.recurrentProjection, step.hidden)
         switch nonlinearity {
-        case .tanh: for i in 0..<(step.rows * step.hiddenSize) { h[i] = tanh(p[i] + q[i]) }
+        case .tanh: for i in 0..<(step.rows * step.hiddenSize) { h[i] = hyperbolicTangent(p[i] + q[i]) }
         case .relu: for i in 0..<(step.rows * step.hiddenSize) { h[i] = max(p[i] + q[i], 0) }
         }
     }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Cho et al.'s gated recurrent unit as PyTorch's `nn.GRU` computes it, three gate blocks in the
 /// order r, z, n, with b_hn inside the reset product:
 ///
@@ -16,21 +14,24 @@ import Foundation
 /// The activated gates r, z, n are the cache; q_n is read back from the cached q.
 struct GRUCell: RecurrentCell {
     var gateCount: Int { 3 }
+    var cacheBlockCount: Int { 3 }
     var carriesCellState: Bool { false }
     var name: String { "GRU" }
 
     func forward(_ step: RecurrentStepForward) {
         let hiddenSize = step.hiddenSize, width = 3 * hiddenSize
         for n in 0..<step.rows {
-            let p = step.inputProjection + n * width, q = step.recurrentProjection + n * width
-            let gates = step.gates + n * width
+            let (p, q) = (step.inputProjection + n * width, step.recurrentProjection + n * width)
+            let (pr, pz, pn) = (p, p + hiddenSize, p + 2 * hiddenSize)
+            let (qr, qz, qn) = (q, q + hiddenSize, q + 2 * hiddenSize)
+            let r = step.gates + n * width
+            let (z, candidate) = (r + hiddenSize, r + 2 * hiddenSize)
+            let (hPrevious, h) = (step.previousHidden + n * hiddenSize, step.hidden + n * hiddenSize)
             for j in 0..<hiddenSize {
-                let r = sigmoid(p[j] + q[j])
-                let z = sigmoid(p[hiddenSize + j] + q[hiddenSize + j])
-                let candidate = tanh(p[2 * hiddenSize + j] + r * q[2 * hiddenSize + j])
-                (gates[j], gates[hiddenSize + j], gates[2 * hiddenSize + j]) = (r, z, candidate)
-                let k = n * hiddenSize + j
-                step.hidden[k] = (1 - z) * candidate + z * step.previousHidden[k]
+                let reset = sigmoid(pr[j] + qr[j]), update = sigmoid(pz[j] + qz[j])
+                let new = hyperbolicTangent(pn[j] + reset * qn[j])
+                (r[j], z[j], candidate[j]) = (reset, update, new)
+                h[j] = (1 - update) * new + update * hPrevious[j]
             }
         }
     }
@@ -38,18 +39,22 @@ struct GRUCell: RecurrentCell {
     func backward(_ step: RecurrentStepBackward) {
         let hiddenSize = step.hiddenSize, width = 3 * hiddenSize
         for n in 0..<step.rows {
-            let gates = step.gates + n * width, q = step.recurrentProjection + n * width
+            let r = step.gates + n * width
+            let (z, candidate) = (r + hiddenSize, r + 2 * hiddenSize)
+            let qn = step.recurrentProjection + n * width + 2 * hiddenSize
             let dp = step.inputProjectionGradient + n * width, dq = step.recurrentProjectionGradient + n * width
+            let (dpr, dpz, dpn) = (dp, dp + hiddenSize, dp + 2 * hiddenSize)
+            let (dqr, dqz, dqn) = (dq, dq + hiddenSize, dq + 2 * hiddenSize)
+            let row = n * hiddenSize
+            let (dh, hPrevious, dhPrevious) = (step.hiddenGradient + row, step.previousHidden + row, step.directPreviousHiddenGradient + row)
             for j in 0..<hiddenSize {
-                let (r, z, candidate) = (gates[j], gates[hiddenSize + j], gates[2 * hiddenSize + j])
-                let k = n * hiddenSize + j
-                let dh = step.hiddenGradient[k]
-                let dCandidate = dh * (1 - z) * (1 - candidate * candidate)
-                let dr = dCandidate * q[2 * hiddenSize + j] * r * (1 - r)
-                let dz = dh * (step.previousHidden[k] - candidate) * z * (1 - z)
-                (dp[j], dp[hiddenSize + j], dp[2 * hiddenSize + j]) = (dr, dz, dCandidate)
-                (dq[j], dq[hiddenSize + j], dq[2 * hiddenSize + j]) = (dr, dz, dCandidate * r)
-                step.directPreviousHiddenGradient[k] = dh * z
+                let (reset, update, new, gradient) = (r[j], z[j], candidate[j], dh[j])
+                let dCandidate = gradient * (1 - update) * (1 - new * new)
+                let dr = dCandidate * qn[j] * reset * (1 - reset)
+                let dz = gradient * (hPrevious[j] - new) * update * (1 - update)
+                (dpr[j], dpz[j], dpn[j]) = (dr, dz, dCandidate)
+                (dqr[j], dqz[j], dqn[j]) = (dr, dz, dCandidate * reset)
+                dhPrevious[j] = gradient * update
             }
         }
     }

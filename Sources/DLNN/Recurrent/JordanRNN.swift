@@ -118,7 +118,7 @@ public final class JordanRNN: Layer {
                         rows: rows, hiddenSize: hiddenSize, inputProjection: a, recurrentProjection: blocks.recurrentProjection,
                         previousHidden: h, previousCell: nil, gates: blocks.recurrentProjection, hidden: h, cell: nil))
                     Projection.apply(weightHY, biasHY, to: h, rows: rows, into: yt)
-                    for i in 0..<outputRows { yt[i] = tanh(yt[i]) }
+                    for i in 0..<outputRows { yt[i] = hyperbolicTangent(yt[i]) }
                 }
                 finalOutput.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: y.baseAddress! + (length - 1) * outputRows, count: outputRows) }
             }

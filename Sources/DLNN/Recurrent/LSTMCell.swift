@@ -1,5 +1,3 @@
-import Foundation
-
 /// Hochreiter & Schmidhuber's cell (PyTorch's `nn.LSTM`), four gate blocks in the order i, f, g, o:
 ///
 ///     a = p + q
@@ -12,47 +10,52 @@ import Foundation
 ///     ∂L/∂a_g = δc ⊙ i ⊙ (1 − g²)     ∂L/∂a_o = ∂L/∂h_t ⊙ tanh c_t ⊙ o(1 − o)
 ///     ∂L/∂c_{t−1} = δc ⊙ f,           ∂L/∂p = ∂L/∂q = ∂L/∂a
 ///
-/// The activated gates i, f, g, o are the cache.
+/// The cache is the activated gates i, f, g, o and tanh c_t (five blocks), so backward evaluates
+/// no transcendental function.
 struct LSTMCell: RecurrentCell {
     var gateCount: Int { 4 }
+    var cacheBlockCount: Int { 5 }
     var carriesCellState: Bool { true }
     var name: String { "LSTM" }
 
     func forward(_ step: RecurrentStepForward) {
         let hiddenSize = step.hiddenSize, width = 4 * hiddenSize
-        let (cPrevious, c) = (step.previousCell!, step.cell!)
         for n in 0..<step.rows {
-            let p = step.inputProjection + n * width, q = step.recurrentProjection + n * width
-            let gates = step.gates + n * width
+            let (p, q) = (step.inputProjection + n * width, step.recurrentProjection + n * width)
+            let (pi, pf, pg, po) = (p, p + hiddenSize, p + 2 * hiddenSize, p + 3 * hiddenSize)
+            let (qi, qf, qg, qo) = (q, q + hiddenSize, q + 2 * hiddenSize, q + 3 * hiddenSize)
+            let i = step.gates + n * 5 * hiddenSize
+            let (f, g, o, tanhC) = (i + hiddenSize, i + 2 * hiddenSize, i + 3 * hiddenSize, i + 4 * hiddenSize)
+            let cPrevious = step.previousCell! + n * hiddenSize, c = step.cell! + n * hiddenSize
+            let h = step.hidden + n * hiddenSize
             for j in 0..<hiddenSize {
-                let i = sigmoid(p[j] + q[j])
-                let f = sigmoid(p[hiddenSize + j] + q[hiddenSize + j])
-                let g = tanh(p[2 * hiddenSize + j] + q[2 * hiddenSize + j])
-                let o = sigmoid(p[3 * hiddenSize + j] + q[3 * hiddenSize + j])
-                (gates[j], gates[hiddenSize + j], gates[2 * hiddenSize + j], gates[3 * hiddenSize + j]) = (i, f, g, o)
-                let k = n * hiddenSize + j
-                c[k] = f * cPrevious[k] + i * g
-                step.hidden[k] = o * tanh(c[k])
+                let (input, forget) = (sigmoid(pi[j] + qi[j]), sigmoid(pf[j] + qf[j]))
+                let (candidate, output) = (hyperbolicTangent(pg[j] + qg[j]), sigmoid(po[j] + qo[j]))
+                let cell = forget * cPrevious[j] + input * candidate, squashedCell = hyperbolicTangent(cell)
+                (i[j], f[j], g[j], o[j], tanhC[j]) = (input, forget, candidate, output, squashedCell)
+                c[j] = cell
+                h[j] = output * squashedCell
             }
         }
     }
 
     func backward(_ step: RecurrentStepBackward) {
         let hiddenSize = step.hiddenSize, width = 4 * hiddenSize
-        let (dc, cPrevious, c) = (step.cellGradient!, step.previousCell!, step.cell!)
         for n in 0..<step.rows {
-            let gates = step.gates + n * width
+            let i = step.gates + n * 5 * hiddenSize
+            let (f, g, o, tanhC) = (i + hiddenSize, i + 2 * hiddenSize, i + 3 * hiddenSize, i + 4 * hiddenSize)
             let da = step.inputProjectionGradient + n * width
+            let (dai, daf, dag, dao) = (da, da + hiddenSize, da + 2 * hiddenSize, da + 3 * hiddenSize)
+            let row = n * hiddenSize
+            let (dh, dc, cPrevious) = (step.hiddenGradient + row, step.cellGradient! + row, step.previousCell! + row)
             for j in 0..<hiddenSize {
-                let (i, f, g, o) = (gates[j], gates[hiddenSize + j], gates[2 * hiddenSize + j], gates[3 * hiddenSize + j])
-                let k = n * hiddenSize + j
-                let tanhC = tanh(c[k]), dh = step.hiddenGradient[k]
-                let dcTotal = dc[k] + dh * o * (1 - tanhC * tanhC)
-                da[j] = dcTotal * g * i * (1 - i)
-                da[hiddenSize + j] = dcTotal * cPrevious[k] * f * (1 - f)
-                da[2 * hiddenSize + j] = dcTotal * i * (1 - g * g)
-                da[3 * hiddenSize + j] = dh * tanhC * o * (1 - o)
-                dc[k] = dcTotal * f
+                let (input, forget, candidate, output, squashedCell) = (i[j], f[j], g[j], o[j], tanhC[j])
+                let dcTotal = dc[j] + dh[j] * output * (1 - squashedCell * squashedCell)
+                dai[j] = dcTotal * candidate * input * (1 - input)
+                daf[j] = dcTotal * cPrevious[j] * forget * (1 - forget)
+                dag[j] = dcTotal * input * (1 - candidate * candidate)
+                dao[j] = dh[j] * squashedCell * output * (1 - output)
+                dc[j] = dcTotal * forget
             }
         }
         step.recurrentProjectionGradient.update(from: step.inputProjectionGradient, count: step.rows * width)

@@ -5,11 +5,17 @@
 ///     q = h_{t−1}·W_hhᵀ + b_hh  [N, G·H]   (one GEMM per step)
 ///
 /// G is `gateCount`, H the hidden size; gate k of row n occupies columns k·H..<(k+1)·H, in
-/// PyTorch's order. A cell caches what its backward needs in `gates` ([N, G·H]) and, when it
-/// carries a cell state (LSTM), in `cell`.
+/// PyTorch's order. A cell caches what its backward needs in `gates` ([N, C·H], C its
+/// `cacheBlockCount`) and, when it carries a cell state (LSTM), in `cell`.
+///
+/// The pointwise loops of a cell vectorize when they are written over the gate blocks'
+/// pointers, one index j per loop, with `sigmoid` and `hyperbolicTangent` (no libm calls, no
+/// `k·H + j` index arithmetic, which checks for overflow, in the loop).
 protocol RecurrentCell: Sendable {
     /// G, the number of gate blocks in W_ih and W_hh.
     var gateCount: Int { get }
+    /// C, the blocks of H columns per row the cell caches for its backward pass.
+    var cacheBlockCount: Int { get }
     /// Whether the state is (h, c) rather than h alone.
     var carriesCellState: Bool { get }
     /// The name for summaries, e.g. `LSTM`.
@@ -32,7 +38,7 @@ struct RecurrentStepForward {
     let previousHidden: UnsafePointer<Float>
     /// c_{t−1} [N, H]; `nil` without a cell state.
     let previousCell: UnsafePointer<Float>?
-    /// The cell's cache for backward [N, G·H], written.
+    /// The cell's cache for backward [N, C·H], written.
     let gates: UnsafeMutablePointer<Float>
     /// h_t [N, H], written.
     let hidden: UnsafeMutablePointer<Float>

@@ -30,7 +30,7 @@ final class RecurrentDirection {
     private var forwardInput = ForwardInput()
     /// Each sample's length, or `nil` when all run T steps.
     private var lengths: [Int]?
-    private var layout = RecurrentWorkspace(length: 0, rows: 0, hiddenSize: 0, gateCount: 1)
+    private var layout = RecurrentWorkspace(length: 0, rows: 0, hiddenSize: 0, gateCount: 1, cacheBlockCount: 0)
     private var workspace = Tensor.zeros([0])
     /// h_t for every t [T, N, H]: the output.
     private var hiddenStates = Tensor.zeros([0])
@@ -75,7 +75,8 @@ final class RecurrentDirection {
     func forward(_ input: Tensor, initialHidden: Tensor, initialCell: Tensor?, lengths: [Int]?) -> (output: Tensor, hidden: Tensor, cell: Tensor?) {
         let (length, rows) = (input.shape[0], input.shape[1])
         self.lengths = lengths
-        layout = RecurrentWorkspace(length: length, rows: rows, hiddenSize: hiddenSize, gateCount: cell.gateCount)
+        layout = RecurrentWorkspace(
+            length: length, rows: rows, hiddenSize: hiddenSize, gateCount: cell.gateCount, cacheBlockCount: cell.cacheBlockCount)
         forwardInput.keep(input)
         workspace.resize(to: TensorShape(layout.count))
         hiddenStates.resize(to: TensorShape(length, rows, hiddenSize))

@@ -35,12 +35,3 @@ public final class Sigmoid: Layer {
 
     public var summaryName: String { "Sigmoid" }
 }
-
-/// σ(x) = 1 / (1 + e⁻ˣ) for x ≥ 0 and eˣ / (1 + eˣ) for x < 0, from the one exponential
-/// e = e^(−|x|) ≤ 1 and a select instead of a branch (random signs would mispredict it).
-@inline(__always)
-func sigmoid(_ x: Float) -> Float {
-    let e = exp(-abs(x))
-    let r = 1 / (1 + e)
-    return x >= 0 ? r : e * r
-}

@@ -71,16 +71,13 @@ func softmaxRows(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPoi
 
 /// Writes the softmax of the `count` logits at `x` into `y` and returns the row maximum m and
 /// s = Σₖ e^(xₖ − m), from which log-softmax is (xⱼ − m) − log s. `count` must be positive.
+/// The exponentials (of arguments ≤ 0) and the sum are separate loops, so both vectorize.
 @inline(__always) @discardableResult
 func softmaxRow(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) -> (max: Float, sum: Float) {
     var m = x[0]
     for j in 1..<count where x[j] > m { m = x[j] }
-    var s: Float = 0
-    for j in 0..<count {
-        let e = exp(x[j] - m)
-        y[j] = e
-        s += e
-    }
+    for j in 0..<count { y[j] = exponentialOfNonPositive(x[j] - m) }
+    let s = vectorSum(y, count: count)
     let inverse = 1 / s
     for j in 0..<count { y[j] *= inverse }
     return (m, s)

@@ -16,7 +16,7 @@ public final class Tanh: Layer {
     /// y = tanh x elementwise; any shape.
     public func forward(_ input: Tensor) -> Tensor {
         workspace.forward(input) { x, y in
-            for i in x.indices { y[i] = tanh(x[i]) }
+            for i in x.indices { y[i] = hyperbolicTangent(x[i]) }
         }
     }
 
