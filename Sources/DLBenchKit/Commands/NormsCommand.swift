@@ -24,7 +24,7 @@ struct NormsCommand: ParsableCommand {
     @Option(name: .customLong("batch-sizes"), help: "Comma-separated batch sizes of the batch-size part (default: 2,4,8,32; --quick: 4,32).")
     var batchSizes: String?
 
-    @Option(name: .customLong("training-images"), parsing: .unconditional, help: "Training images, the same for every run (default: 3000; --quick: 200).")
+    @Option(name: .customLong("training-images"), parsing: .unconditional, help: "Training images, the same for every run (default: 5000; --quick: 200).")
     var trainingImages: Int?
 
     @Option(name: .customLong("test-images"), parsing: .unconditional, help: "Test images (default: 2000; --quick: 200).")

@@ -30,12 +30,12 @@ struct NormComparison {
         var norms: [NormKind] = NormKind.allCases
         var batchSizes = [2, 4, 8, 32]
         /// The first images of the training split, the same for every run.
-        var trainingImages = 3000
+        var trainingImages = 5000
         /// The first images of the validation split: base-rate tuning and the learning-rate part's curves.
         var validationImages = 500
         /// The first images of the test split.
         var testImages = 2000
-        var epochs = 2
+        var epochs = 3
         /// Learning-rate part: the rates swept at batch 32 without and with BatchNorm.
         var sweepRates: [Float] = [0.01, 0.03, 0.1, 0.3, 1]
         /// Batch-size part: the base rates tried at batch 32 for each normalization (first seed,
