@@ -11,7 +11,7 @@ struct InitCommand: ParsableCommand {
             report gives each layer's activation mean, standard deviation and saturated (tanh) or zero (ReLU) fraction, the \
             gradients' standard deviations, and histograms of the activations (one panel per layer); then every network trains \
             with each seed at one fixed rate of momentum SGD, with a 30-layer ReLU pair (Xavier, He) for He et al.'s claim. \
-            The default (12 networks of 10×256 and the deep pair, 3 seeds, 2 epochs on 10000 images) takes a few minutes on \
+            The default (12 networks of 10×256 and the deep pair, 3 seeds, 4 epochs on 20000 images) takes about 6 minutes on \
             2 cores (release build); --quick shrinks the width to 32 and the data to 512 images; --full trains 30-layer \
             networks for 5 epochs on all training images, as in the paper.
             """)
@@ -78,7 +78,7 @@ struct InitCommand: ParsableCommand {
     }
 
     func run() throws {
-        let budget = full ? Budget(epochs: 5) : Budget(epochs: 2, trainingSize: 10_000, evaluationSize: 2000)
+        let budget = full ? Budget(epochs: 5) : Budget(epochs: 4, trainingSize: 20_000, evaluationSize: 2000)
         let definition = ComparisonDefinition.initialization(try settings(quick: false), quickSettings: try settings(quick: true), budget: budget)
         try runComparison(definition, common: common, options: comparison)
     }

@@ -8,7 +8,7 @@ extension ComparisonDefinition {
     /// initialization, their histograms, then training with every seed at one fixed rate of
     /// momentum SGD; and He et al.'s deep ReLU pair (Xavier against He at `deepDepth` layers).
     static func initialization(_ settings: InitializationSettings = InitializationSettings(), quickSettings: InitializationSettings = .quick,
-                               budget: Budget = Budget(epochs: 2, trainingSize: 10_000, evaluationSize: 2000)) -> ComparisonDefinition {
+                               budget: Budget = Budget(epochs: 4, trainingSize: 20_000, evaluationSize: 2000)) -> ComparisonDefinition {
         let chosen = { (quick: Bool) in quick ? quickSettings : settings }
         let profiles = ProfileCache(settings: chosen)
         return ComparisonDefinition(
