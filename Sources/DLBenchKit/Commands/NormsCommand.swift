@@ -130,7 +130,7 @@ struct NormsCommand: ParsableCommand {
             let runs = comparison.runs(.batchSize, .init(.batch), batchSize: size).filter { !$0.diverged }
             guard let first = runs.first else { continue }
             let batchErrors = Summary(runs.compactMap(\.batchStatisticsError))
-            let gaps = Summary(runs.compactMap { run in run.batchStatisticsError.flatMap { b in run.testError.map { (b - $0) * 100 } } })
+            let gaps = NormComparison.statisticsGap(runs)
             table.append([.integer(size), Cell(first.learningRate, format: .significant(3)), .text(NormComparison.error(runs).percentText()),
                           .text(batchErrors.percentText()), .text(gaps.text(decimals: 2))])
         }

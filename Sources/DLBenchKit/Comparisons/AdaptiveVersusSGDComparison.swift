@@ -48,8 +48,3 @@ private func judgeAdaptiveClaim(_ result: ComparisonResult) -> (measured: String
     if earlyTest.isSignificant && earlyTest.t < 0 { return (measured, .notReproduced) }
     return (measured, .inconclusive)
 }
-
-/// A p-value for findings: "0.031", or "n/a" with one seed.
-func pText(_ test: WelchTest) -> String {
-    test.pValue.isNaN ? "n/a, one seed" : String(format: "%.3f", test.pValue)
-}

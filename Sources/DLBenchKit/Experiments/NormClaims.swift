@@ -10,9 +10,6 @@ extension NormComparison {
         return diverged > 0 && finished.count > 0 ? "\(text) (\(diverged) of \(runs.count) seeds diverged)" : text
     }
 
-    /// "p = 0.012" for reports.
-    static func pText(_ test: WelchTest) -> String { test.pValue.isNaN ? "p n/a (one seed)" : String(format: "p = %.2g", test.pValue) }
-
     var budgetText: String {
         "\(dataSummary); VGG of eight 3×3 convolutions (channels \(settings.channels.map(String.init).joined(separator: ", ")), two per stage, 2×2 max pooling), "
             + "momentum SGD (0.9), constant rate, \(settings.epochs) epoch(s), \(seedText(settings.seeds))"
@@ -106,10 +103,10 @@ extension NormComparison {
         let batchDegrades = WelchTest(Self.error(batchSmall), Self.error(batchLarge))
         let groupDegrades = WelchTest(Self.error(groupSmall), Self.error(groupLarge))
         let groupVersusBatch = WelchTest(Self.error(groupSmall), Self.error(batchSmall))
-        let gap = Summary(batchSmall.compactMap { run in run.batchStatisticsError.flatMap { b in run.testError.map { (b - $0) * 100 } } })
-        var measured = "BatchNorm: \(Self.errorText(batchSmall)) test error at B = \(smallest), \(Self.errorText(batchLarge)) at B = \(reference) (\(Self.pText(batchDegrades))); "
-            + "GroupNorm: \(Self.errorText(groupSmall)) at B = \(smallest), \(Self.errorText(groupLarge)) at B = \(reference) (\(Self.pText(groupDegrades))); "
-            + "GroupNorm vs BatchNorm at B = \(smallest): \(Self.pText(groupVersusBatch))"
+        let gap = Self.statisticsGap(batchSmall)
+        var measured = "BatchNorm: \(Self.errorText(batchSmall)) test error at B = \(smallest), \(Self.errorText(batchLarge)) at B = \(reference) (p = \(pText(batchDegrades))); "
+            + "GroupNorm: \(Self.errorText(groupSmall)) at B = \(smallest), \(Self.errorText(groupLarge)) at B = \(reference) (p = \(pText(groupDegrades))); "
+            + "GroupNorm vs BatchNorm at B = \(smallest): p = \(pText(groupVersusBatch))"
         if gap.count > 0 {
             measured += ". The mechanism: BatchNorm trained at B = \(smallest) errs \(gap.text(decimals: 2)) points more on the test set with the statistics of "
                 + "batches of \(smallest) test images (training mode) than with its running statistics"

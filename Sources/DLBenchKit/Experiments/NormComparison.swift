@@ -119,6 +119,11 @@ struct NormComparison {
 
     /// Test error over the seeds that finished.
     static func error(_ runs: [Run]) -> Summary { Summary(runs.compactMap(\.testError)) }
+
+    /// BatchNorm's test error with batch statistics minus with running statistics, in points, over the seeds that finished.
+    static func statisticsGap(_ runs: [Run]) -> Summary {
+        Summary(runs.compactMap { run in run.batchStatisticsError.flatMap { batch in run.testError.map { (batch - $0) * 100 } } })
+    }
 }
 
 extension NormComparison {

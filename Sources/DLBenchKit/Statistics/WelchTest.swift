@@ -37,6 +37,11 @@ struct WelchTest {
     var isSignificant: Bool { pValue < Self.significanceLevel }
 }
 
+/// A p-value for findings: "0.031", or "n/a" with one seed.
+func pText(_ test: WelchTest) -> String {
+    test.pValue.isNaN ? "n/a, one seed" : String(format: "%.3f", test.pValue)
+}
+
 /// P(|T| ≥ |t|) for Student's t with ν degrees of freedom: I_{ν/(ν+t²)}(ν/2, 1/2).
 func studentTTwoSidedPValue(_ t: Double, degreesOfFreedom ν: Double) -> Double {
     guard t.isFinite else { return t.isNaN ? .nan : 0 }
