@@ -58,7 +58,6 @@ struct SequenceCharacterModel {
     struct Run {
         var cell: SequenceCell
         var truncation: Int
-        var seed: UInt64
         /// (training step, held-out bits per character).
         var curve: [(step: Int, bits: Double)]
         var seconds: Double
@@ -87,7 +86,7 @@ struct SequenceCharacterModel {
             let data = try CharacterStreams(text: training, vocabularySize: vocabularySize, steps: job.truncation)
             let start = DispatchTime.now()
             let curve = try Self.train(model, on: data, steps: steps, evaluation: evaluation, settings: settings)
-            let run = Run(cell: job.cell, truncation: job.truncation, seed: job.seed, curve: curve, seconds: secondsSince(start))
+            let run = Run(cell: job.cell, truncation: job.truncation, curve: curve, seconds: secondsSince(start))
             log(String(format: "char LM %@, BPTT %d, seed %llu: %.3f bits/char after %d steps", job.cell.displayName, job.truncation, job.seed, run.finalBits, steps))
             guard job.cell == .lstm, job.truncation == settings.truncation, job.seed == settings.seeds.first else { return (run, []) }
             var generator = SeededGenerator(seed: job.seed &+ 7)

@@ -19,7 +19,6 @@ struct SequenceRowMNIST {
     /// One model trained with one seed.
     struct Run {
         var name: String
-        var seed: UInt64
         var parameters: Int
         var testAccuracy: Double
         var secondsPerEpoch: Double
@@ -67,7 +66,7 @@ struct SequenceRowMNIST {
         let history = try trainer.fit(training: training, validation: testing)
         let seconds = history.epochs.map(\.seconds).reduce(0, +) / Double(max(history.epochs.count, 1))
         return Run(
-            name: name, seed: seed, parameters: model.allParameters.reduce(0) { $0 + $1.value.count },
+            name: name, parameters: model.allParameters.reduce(0) { $0 + $1.value.count },
             testAccuracy: history.epochs.last?.validationAccuracy ?? .nan, secondsPerEpoch: seconds)
     }
 

@@ -24,11 +24,9 @@ struct SequenceVanishingGradients {
     struct Run {
         var cell: SequenceCell
         var length: Int
-        var seed: UInt64
         var testError: Double
         /// The fraction of test sequences predicted within 0.04 of the sum.
         var accuracy: Double
-        var seconds: Double
     }
 
     /// ‖∂L/∂hₜ‖ (mean over a batch of test sequences) at steps `steps`, for one trained network.
@@ -75,12 +73,10 @@ struct SequenceVanishingGradients {
             model: model, loss: MeanSquaredError(), optimizer: Adam(model.allParameters, learningRate: settings.learningRate),
             configuration: TrainingConfiguration(
                 epochs: settings.epochs, batchSize: settings.batchSize, seed: seed, gradientClipping: .globalNorm(settings.clipNorm)))
-        let start = DispatchTime.now()
         try trainer.fit(training: training, validation: nil)
-        let seconds = secondsSince(start)
         let (error, accuracy) = score(model, on: testing)
         let profile = profiling ? gradientProfile(model, cell: cell, on: testing.prefix(128)) : nil
-        return (Run(cell: cell, length: length, seed: seed, testError: error, accuracy: accuracy, seconds: seconds), profile)
+        return (Run(cell: cell, length: length, testError: error, accuracy: accuracy), profile)
     }
 
     /// The test mean squared error and the fraction within `tolerance`.
