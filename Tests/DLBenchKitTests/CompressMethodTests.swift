@@ -9,6 +9,10 @@ import Testing
         let options = try CompressCommand.parse(["--method", "quantize", "--seeds", "3", "--seed", "5", "--quick"]).methodOptions()
         #expect(options.seeds == [5, 6, 7] && options.epochs == 1 && options.calibrationBatches == 10)
         #expect(try CompressCommand.parse(["--method", "distill", "--full"]).methodOptions().full)
+        // The teacher trains longer than its students, unless --epochs sets every network's.
+        let distill = try CompressCommand.parse(["--method", "distill"]).methodOptions()
+        #expect(distill.epochs == 3 && distill.teacherEpochs == 10)
+        #expect(try CompressCommand.parse(["--method", "distill", "--epochs", "2"]).methodOptions().teacherEpochs == 2)
     }
 
     @Test(arguments: [["--method", "prune-everything"], ["--method", "binary", "--seeds", "0"]])
@@ -24,6 +28,7 @@ import Testing
         var options = CompressionMethodOptions()
         options.seeds = [1]
         options.epochs = 1
+        options.teacherEpochs = 1
         options.quick = true
         options.latencyRepeats = 2
         options.calibrationBatches = 2
