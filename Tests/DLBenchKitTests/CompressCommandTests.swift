@@ -42,12 +42,17 @@ import Testing
         #expect(files.filter { $0.hasPrefix("baseline-") }.count == 2)
     }
 
+    /// 300 MNIST training images, the next 100 for validation, 100 test images.
+    private func tinyData() throws -> DataSplits {
+        let (train, test) = try MNIST.load()
+        return DataSplits(name: "MNIST", training: train.prefix(300), validation: train.prefix(400).subset(300..<400), test: test.prefix(100),
+                          normalization: .perChannel(statisticsOf: train.prefix(300)))
+    }
+
     /// The experiments' numbers on a tiny run: pruning meets the paper's kept fractions exactly, the
     /// sparse files are smaller than the dense ones, and low-rank never repeats a level.
     @Test func tinyRunMeasuresWhatItReports() throws {
-        let (train, test) = try MNIST.load()
-        let data = DataSplits(name: "MNIST", training: train.prefix(300), validation: train.prefix(400).subset(300..<400), test: test.prefix(100),
-                              normalization: .perChannel(statisticsOf: train.prefix(300)))
+        let data = try tinyData()
         var settings = CompressionSettings.quick
         settings.models = [.lenet300]
         settings.lowRankLevels = [100, 150, 200]
@@ -75,4 +80,36 @@ import Testing
         #expect(targets == ["target 100×"])
         #expect(lowRank.description.contains("stopped before target 150×"))
     }
+
+    /// The fine-tuning rates train at once with `width` 2, and choose the same rates and reach the
+    /// same accuracies as one at a time.
+    @Test func fineTuningRatesAtOnceGiveTheSameResults() throws {
+        let data = try tinyData()
+        var settings = CompressionSettings.quick
+        settings.models = [.lenet300]
+        settings.fineTuneRates = [0.003, 0.01, 0.03]
+        func pruningRows(width: Int) throws -> [CompressionRow] {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("compress-width\(width)-\(ProcessInfo.processInfo.processIdentifier)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let log = LogLines()
+            let workbench = try CompressionWorkbench(settings: settings, data: data, directory: directory, progress: .quiet, width: width, log: log.append)
+            let rows = try PruningExperiment().run(workbench).rows
+            // One line for the baseline, and one per rate of each of the two pruning targets.
+            #expect(log.lines.count == 1 + 2 * settings.fineTuneRates.count)
+            return rows
+        }
+        let (serial, parallel) = (try pruningRows(width: 1), try pruningRows(width: 2))
+        #expect(serial.map(\.note) == parallel.map(\.note))
+        #expect(serial.map(\.accuracyBefore.mean) == parallel.map(\.accuracyBefore.mean))
+        #expect(serial.map { $0.accuracyAfter?.mean } == parallel.map { $0.accuracyAfter?.mean })
+    }
+}
+
+/// Lines said from any thread.
+private final class LogLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var said: [String] = []
+
+    func append(_ line: String) { lock.withLock { said.append(line) } }
+    var lines: [String] { lock.withLock { said } }
 }

@@ -18,6 +18,7 @@ struct CompressCommand: ParsableCommand {
             """)
 
     @OptionGroup var common: CommonOptions
+    @OptionGroup var parallel: ParallelOptions
 
     @Option(help: "Methods: \((CompressionMethod.allCases.map(\.rawValue) + TrainedCompressionMethod.allCases.map(\.rawValue)).joined(separator: ", ")), or all (comma-separated).")
     var method = "all"
@@ -92,18 +93,52 @@ struct CompressCommand: ParsableCommand {
 
     func run() throws {
         let settings = try settings()
+        let trainedMethods = try parseMethods(method).1
         let directory = try common.outputDirectory(for: "compress")
-        for trained in try parseMethods(method).1 { try run(trained, in: directory.appendingPathComponent(trained.rawValue, isDirectory: true)) }
-        guard !settings.methods.isEmpty else { return }
         let data = try common.loadData()
         guard data.training.imageShape == [1, 28, 28], data.training.classCount <= 10 else {
             throw RunError("compress studies MNIST-shaped models (1×28×28 images, at most 10 classes); \(data.summary)")
         }
-        let workbench = try CompressionWorkbench(settings: settings, data: data, directory: directory, progress: common.progressMode)
-        let start = DispatchTime.now()
-        for kind in settings.models { for seed in settings.seeds { _ = try workbench.baseline(kind, seed: seed) } }
-        var wallTimes = [("baselines", secondsSince(start))]
-        let sections = try settings.methods.map { method in
+        let width = parallel.width
+        let log: (String) -> Void = { line in if common.format == .table, !common.quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) } }
+        let workbench = settings.methods.isEmpty ? nil : try CompressionWorkbench(
+            settings: settings, data: data, directory: directory, progress: common.progressMode, width: width, log: log)
+        try withSingleThreadedBLAS {
+            // First the baselines and the methods that train their own networks, up to `width` at once; then the methods on the
+            // baselines one after the other, each training its fine-tuning rates at once.
+            let start = DispatchTime.now()
+            // Longest first, so that the runs at once finish together (at the defaults: distill 4–5 min, quantize 2, binary 1.7,
+            // the LeNet-5 baseline 1.4, LeNet-300-100's 0.3, each with one thread; LeNet-5 is the last model, so the baselines go reversed).
+            let longestFirst: [TrainedCompressionMethod] = [.distill, .quantize, .binary]
+            let baselines = workbench.map { workbench in settings.models.reversed().flatMap { kind in settings.seeds.map { (kind, $0) } }.map { kind, seed in
+                CompressionJob.baseline(workbench, kind, seed)
+            } } ?? []
+            let jobs = longestFirst.filter(trainedMethods.contains).map { CompressionJob.trained($0, directory.appendingPathComponent($0.rawValue, isDirectory: true)) }
+                + baselines
+            let reports = try parallelMap(jobs, width: width) { job -> (TrainedCompressionMethod, URL, CompressionMethodReport, Double)? in
+                let start = DispatchTime.now()
+                switch job {
+                case let .baseline(workbench, kind, seed):
+                    _ = try workbench.baseline(kind, seed: seed)
+                    return nil
+                case let .trained(method, folder):
+                    let report = try run(method, on: data, in: folder, width: width)
+                    log("compress: \(method.rawValue) done in \(Int(secondsSince(start))) s")
+                    return (method, folder, report, secondsSince(start))
+                }
+            }
+            for case let (method, folder, report, seconds)? in reports { try write(report, of: method, data: data, seconds: seconds, to: folder, width: width) }
+            let firstStage = (["baselines"] + trainedMethods.map(\.rawValue)).joined(separator: " + ")
+            if let workbench { try run(settings.methods, on: workbench, firstStage: firstStage, baselineSeconds: secondsSince(start), width: width) }
+        }
+    }
+
+    /// The methods on the shared baselines, one after the other, into one report in the workbench's folder.
+    /// `firstStage` names what ran with the baselines, for the wall times.
+    private func run(_ methods: [CompressionMethod], on workbench: CompressionWorkbench, firstStage: String, baselineSeconds: Double, width: Int) throws {
+        let (settings, data, directory) = (workbench.settings, workbench.data, workbench.directory)
+        var wallTimes = [(firstStage, baselineSeconds)]
+        let sections = try methods.map { method in
             let start = DispatchTime.now()
             defer { wallTimes.append((method.rawValue, secondsSince(start))) }
             return try method.experiment.run(workbench)
@@ -126,7 +161,8 @@ struct CompressCommand: ParsableCommand {
             ("baselines", .text(settings.models.map { "\($0.rawValue): \(settings.epochs[$0] ?? 0) epochs" }.joined(separator: ", ") + ", momentum SGD (0.9), η = \(settings.learningRate), batch \(settings.batchSize)")),
             ("fine-tuning", .text("\(settings.fineTuneEpochs) epoch(s) on \(subsetText(workbench.fineTuneSet.count, of: data.training.count)) training images; rate chosen on \(workbench.validation.count) validation images among \(settings.fineTuneRates.map { "\($0)" }.joined(separator: ", "))")),
             ("seeds", .text(settings.seeds.map(String.init).joined(separator: ", "))),
-            ("latency", .text("median of \(settings.latencyRepeats) forward passes in evaluation mode, after one warm-up pass (first seed)")),
+            ("latency", .text("median of \(settings.latencyRepeats) forward passes in evaluation mode with one OpenBLAS thread, after one warm-up pass (first seed)")),
+            ("runs at once", .text("\(width) (`--jobs`), each with one OpenBLAS thread")),
             ("wall time", .text("\(wallTimeText) (the baselines are trained once, before the methods that share them)")),
         ])
         for section in sections {
@@ -161,6 +197,7 @@ extension CompressCommand {
         options.full = full
         options.seeds = (0..<(seeds ?? (common.quick ? 1 : 2))).map { common.seed &+ UInt64($0) }
         options.epochs = common.epochs ?? (common.quick ? 1 : full ? 20 : 3)
+        options.teacherEpochs = common.epochs ?? (common.quick ? 1 : full ? 20 : 10)
         options.batchSize = common.batchSize ?? 64
         options.progress = common.progressMode
         if common.quick {
@@ -170,21 +207,21 @@ extension CompressCommand {
         return options
     }
 
-    /// Runs `method` into `directory`.
-    func run(_ method: TrainedCompressionMethod, in directory: URL) throws {
-        let options = try methodOptions()
+    /// Runs `method` on `data`, its files into `directory`; training progress only when it runs alone (`width` 1).
+    func run(_ method: TrainedCompressionMethod, on data: DataSplits, in directory: URL, width: Int) throws -> CompressionMethodReport {
+        var options = try methodOptions()
+        if width > 1 { options.progress = .quiet }
         try prepareWritableDirectory(directory, option: "--out")
-        let data = try common.loadData()
-        guard data.training.imageShape == [1, 28, 28], data.training.classCount <= 10 else {
-            throw RunError("compress studies MNIST-shaped models (1×28×28 images, at most 10 classes); \(data.summary)")
-        }
-        let start = DispatchTime.now()
-        let result: CompressionMethodReport = switch method {
+        return switch method {
         case .quantize: try runQuantizationExperiment(on: data, options: options, directory: directory)
         case .binary: try runBinaryWeightsExperiment(on: data, options: options, directory: directory)
         case .distill: try runDistillationExperiment(on: data, options: options, directory: directory)
         }
-        let wallTime = String(format: "%.0f s", secondsSince(start))
+    }
+
+    /// Prints `result` and writes its report into `directory`.
+    func write(_ result: CompressionMethodReport, of method: TrainedCompressionMethod, data: DataSplits, seconds: Double, to directory: URL, width: Int) throws {
+        let wallTime = String(format: "%.0f s", seconds) + (width > 1 ? " (up to \(width) runs at once, each with one OpenBLAS thread)" : "")
         for (_, table) in result.tables { printTable(table, format: common.format) }
         if common.format == .table {
             result.verdicts.forEach { print($0) }
@@ -198,6 +235,12 @@ extension CompressCommand {
         try report.write(to: directory)
         if common.format == .table { print("Report: \(directory.appendingPathComponent("report.md").path)") }
     }
+}
+
+/// One unit of the first stage of `dlbench compress`: a shared baseline, or a method that trains its own networks.
+private enum CompressionJob {
+    case baseline(CompressionWorkbench, CompressionModel, UInt64)
+    case trained(TrainedCompressionMethod, URL)
 }
 
 /// "all 55000" or "the first 20000".

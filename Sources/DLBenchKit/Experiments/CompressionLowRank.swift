@@ -46,7 +46,7 @@ struct LowRankExperiment: CompressionMethodExperiment {
                     let before = workbench.evaluate(model)
                     let file = workbench.directory.appendingPathComponent("lowrank-\(kind.rawValue)-\(level)-seed\(seed).safetensors")
                     try model.saveWeights(to: file)
-                    let fineTuned = try workbench.fineTune(seed: seed) {
+                    let fineTuned = try workbench.fineTune("low-rank \(kind.rawValue) at \(ratioText(level)), seed \(seed)", seed: seed) {
                         (try compress(try workbench.freshCopy(kind, seed: seed), inputShape: workbench.inputShape, policy: result.structure).model, [])
                     }
                     let key = "\(kind.rawValue)/\(ratioText(level))"

@@ -46,7 +46,7 @@ struct DeepCompressionExperiment: CompressionMethodExperiment {
                 let (shared, sharedMasks) = try prunedCopy()
                 shareWeights(sharedMasks, bits: Self.codeBits)
                 let before = workbench.evaluate(shared)
-                let fineTuned = try workbench.fineTune(seed: seed) { () -> (model: any Layer, callbacks: [any TrainingCallback]) in
+                let fineTuned = try workbench.fineTune("weight sharing \(kind.rawValue), seed \(seed)", seed: seed) { () -> (model: any Layer, callbacks: [any TrainingCallback]) in
                     let (model, masks) = try prunedCopy()
                     return (model, [SharedWeightTraining(masks: masks, sharing: shareWeights(masks, bits: Self.codeBits))])
                 }

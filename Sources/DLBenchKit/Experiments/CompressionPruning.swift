@@ -117,7 +117,7 @@ extension CompressionWorkbench {
     func pruned(_ kind: CompressionModel, seed: UInt64, variant: String, target: PruningTarget) throws -> PrunedModel {
         let key = "\(kind.rawValue)/\(variant)/\(seed)"
         if let cached = prunedModels[key] { return cached }
-        let (rate, result) = try tuned { rate in
+        let (rate, result) = try tuned("prune \(kind.rawValue) \(variant), seed \(seed)") { rate in
             let model = try freshCopy(kind, seed: seed)
             var accuracy = (validation: 0.0, test: 0.0)
             let masks = try pruneIteratively(model, schedule: target.schedule(rounds: settings.pruneRounds)) { _, masks in

@@ -89,16 +89,26 @@ struct CompressionSettings {
 /// The data, settings and trained baselines shared by every method of one `dlbench compress`
 /// run: each (model, seed) baseline is trained once, saved, and every compressed variant starts
 /// from a fresh copy loaded from that file.
-final class CompressionWorkbench {
+///
+/// Baselines may train at once from several threads; the fine-tuning rates of `tuned` train up to
+/// `width` at once (`parallelMap`, so inside `withSingleThreadedBLAS`), each saying its result
+/// through `log` instead of a progress line per epoch.
+final class CompressionWorkbench: @unchecked Sendable {
     let settings: CompressionSettings
     let data: DataSplits
     let directory: URL
+    /// Progress of each training's epochs: the caller's mode when runs go one at a time, else none.
     let progress: ProgressReporter.Mode
+    /// Training runs at once.
+    let width: Int
+    /// Says one finished run (a line on stderr, unless quiet).
+    let log: (String) -> Void
     let training: ImageDataset
     let fineTuneSet: ImageDataset
     let test: ImageDataset
     let validation: ImageDataset
     private var baselines: [String: Baseline] = [:]
+    private let baselinesLock = NSLock()
     /// Pruned models by model, variant and seed, shared by the pruning and pipeline experiments.
     var prunedModels: [String: PrunedModel] = [:]
 
@@ -112,11 +122,16 @@ final class CompressionWorkbench {
         var latency: Latency
     }
 
-    init(settings: CompressionSettings, data: DataSplits, directory: URL, progress: ProgressReporter.Mode) throws {
+    init(
+        settings: CompressionSettings, data: DataSplits, directory: URL, progress: ProgressReporter.Mode, width: Int = 1,
+        log: @escaping (String) -> Void = { _ in }
+    ) throws {
         self.settings = settings
         self.data = data
         self.directory = directory
-        self.progress = progress
+        self.progress = width > 1 ? .quiet : progress
+        self.width = width
+        self.log = log
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         training = data.training.prefix(min(settings.trainingImages ?? data.training.count, data.training.count))
         fineTuneSet = data.training.prefix(min(settings.fineTuneImages, data.training.count))
@@ -126,10 +141,12 @@ final class CompressionWorkbench {
 
     var inputShape: TensorShape { [1] + data.training.imageShape }
 
-    /// The baseline of `kind` for `seed`, trained on first use.
+    /// The baseline of `kind` for `seed`, trained on first use (different baselines may train at
+    /// once; one of them twice at once would train it twice).
     func baseline(_ kind: CompressionModel, seed: UInt64) throws -> Baseline {
         let key = "\(kind.rawValue)-seed\(seed)"
-        if let baseline = baselines[key] { return baseline }
+        if let baseline = baselinesLock.withLock({ baselines[key] }) { return baseline }
+        let start = DispatchTime.now()
         let model = try kind.make(seed: seed)
         let accuracy = try fit(model, on: training, epochs: settings.epochs[kind] ?? 1, learningRate: settings.learningRate, seed: seed)
         let checkpoint = directory.appendingPathComponent("baseline-\(key).safetensors")
@@ -137,7 +154,8 @@ final class CompressionWorkbench {
         let baseline = Baseline(
             checkpoint: checkpoint, accuracy: accuracy, parameters: model.parameterCount, bytes: try fileSize(checkpoint),
             flops: model.forwardFLOPs(for: inputShape), latency: measureLatency(model, imageShape: data.training.imageShape, repeats: settings.latencyRepeats))
-        baselines[key] = baseline
+        baselinesLock.withLock { baselines[key] = baseline }
+        log("compress: baseline \(kind.rawValue), seed \(seed): \(NumberFormat.percent(2).string(for: accuracy)) in \(Int(secondsSince(start))) s")
         return baseline
     }
 
@@ -176,18 +194,30 @@ final class CompressionWorkbench {
         return (validationAccuracy, trainer.evaluate(test, normalization: data.normalization).accuracy)
     }
 
-    /// Runs `attempt` at every fine-tuning rate of the settings and keeps the result whose
-    /// validation accuracy is best (the first on a tie): the test set never chooses. A rate whose
-    /// training diverges (a non-finite loss) is out of the running; throws when every rate diverges.
-    func tuned<Result>(_ attempt: (_ rate: Float) throws -> (validation: Double, result: Result)) throws -> (rate: Float, result: Result) {
-        var best: (validation: Double, rate: Float, result: Result)?
-        var divergence: NonFiniteValueError?
-        for rate in settings.fineTuneRates {
+    /// Runs `attempt` at every fine-tuning rate of the settings, up to `width` at once, and keeps
+    /// the result whose validation accuracy is best (the first rate on a tie): the test set never
+    /// chooses. A rate whose training diverges (a non-finite loss) is out of the running; throws
+    /// when every rate diverges. `what` names the runs in the log.
+    func tuned<Value>(
+        _ what: String, _ attempt: (_ rate: Float) throws -> (validation: Double, result: Value)
+    ) throws -> (rate: Float, result: Value) {
+        let attempts = try parallelMap(settings.fineTuneRates, width: width) { rate -> Result<(validation: Double, result: Value), NonFiniteValueError> in
+            let start = DispatchTime.now()
             do {
-                let (validation, result) = try attempt(rate)
-                if best == nil || validation > best!.validation { best = (validation, rate, result) }
+                let outcome = try attempt(rate)
+                log("compress: \(what), η = \(rate): validation \(NumberFormat.percent(2).string(for: outcome.validation)) in \(Int(secondsSince(start))) s")
+                return .success(outcome)
             } catch let error as NonFiniteValueError {
-                divergence = error
+                log("compress: \(what), η = \(rate): diverged")
+                return .failure(error)
+            }
+        }
+        var best: (validation: Double, rate: Float, result: Value)?
+        var divergence: NonFiniteValueError?
+        for (rate, attempt) in zip(settings.fineTuneRates, attempts) {
+            switch attempt {
+            case .success(let outcome): if best == nil || outcome.validation > best!.validation { best = (outcome.validation, rate, outcome.result) }
+            case .failure(let error): divergence = error
             }
         }
         guard let best else {
@@ -200,9 +230,9 @@ final class CompressionWorkbench {
     /// fine-tuning images, at the rate of the grid with the best validation accuracy: its test
     /// accuracy, the rate and the model.
     func fineTune(
-        seed: UInt64, _ make: () throws -> (model: any Layer, callbacks: [any TrainingCallback])
+        _ what: String, seed: UInt64, _ make: () throws -> (model: any Layer, callbacks: [any TrainingCallback])
     ) throws -> (accuracy: Double, rate: Float, model: any Layer) {
-        let (rate, result) = try tuned { rate in
+        let (rate, result) = try tuned(what) { rate in
             let (model, callbacks) = try make()
             let accuracy = try fitValidated(model, on: fineTuneSet, epochs: settings.fineTuneEpochs, learningRate: rate, seed: seed, callbacks: callbacks)
             return (accuracy.validation, (accuracy.test, model))
