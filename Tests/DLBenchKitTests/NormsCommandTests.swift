@@ -131,4 +131,13 @@ struct NormsCommandTests {
         #expect(try command.selectedComparisons() == ["norms"])
         #expect(command.arguments(for: "norms") == ["norms", "--out", "/tmp/x/norms", "--seed", "7", "--quick"])
     }
+
+    @Test("dlbench all's estimate covers every comparison and scales the engine's with the seeds")
+    func allEstimate() {
+        #expect(Set(AllCommand.measuredMinutes.keys) == Set(AllCommand.comparisons))
+        let engine = AllCommand.estimatedMinutes(["optimizers"], seeds: 6, quick: false)
+        #expect(engine == 2 * AllCommand.estimatedMinutes(["optimizers"], seeds: 3, quick: false))
+        #expect(AllCommand.estimatedMinutes(["norms"], seeds: 6, quick: false) == AllCommand.measuredMinutes["norms"])
+        #expect(AllCommand.estimatedMinutes(AllCommand.comparisons, seeds: 3, quick: true) == Double(AllCommand.comparisons.count))
+    }
 }

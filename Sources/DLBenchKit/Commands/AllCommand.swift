@@ -15,6 +15,21 @@ struct AllCommand: ParsableCommand {
     /// The comparisons, in the order run and listed: the registry's, then the standalone ones.
     static let comparisons = ComparisonRegistry.names + standaloneComparisons
 
+    /// Minutes each comparison took at its defaults in one `make bench` on a 2-core AMD EPYC (Zen 3) with two runs at
+    /// once, 2026-12-02 (the engine's with 3 seeds; they scale with `--seeds`). The estimate printed before a run.
+    static let measuredMinutes: [String: Double] = [
+        "optimizers": 4, "schedules": 3, "adaptive-vs-sgd": 6, "learning-rates": 1, "large-batch": 3, "init": 5, "regularize": 2.3,
+        "search": 3, "norms": 7.7, "compress": 8, "classic": 1.3, "sanity": 0.2, "sequences": 5,
+    ]
+
+    /// About how long `names` take: the measured minutes, the engine's scaled by `seeds` / 3; one minute each with `--quick`.
+    static func estimatedMinutes(_ names: [String], seeds: Int, quick: Bool) -> Double {
+        names.reduce(0) { total, name in
+            let minutes = quick ? 1 : measuredMinutes[name] ?? 5
+            return total + (ComparisonRegistry.named(name) != nil && !quick ? minutes * Double(seeds) / 3 : minutes)
+        }
+    }
+
     @Option(help: ArgumentHelp("A folder of IDX files (MNIST layout) or CIFAR-10/100 binary files. Default: the bundled MNIST.", valueName: "path"))
     var data: String?
 
@@ -72,7 +87,12 @@ struct AllCommand: ParsableCommand {
         var timings = Table(headers: ["comparison", "outcome", "minutes"])
         var failures: [String] = []
         let start = DispatchTime.now()
-        for name in try selectedComparisons() {
+        let names = try selectedComparisons()
+        if !quiet {
+            let estimate = Self.estimatedMinutes(names, seeds: seeds, quick: quick)
+            FileHandle.standardError.write(Data("dlbench all: \(names.count) comparison\(names.count == 1 ? "" : "s") (\(names.joined(separator: ", "))), about \(Int(estimate.rounded(.up))) min \(quick ? "at most (each under a minute)" : "on 2 cores (as measured on a 2-core AMD EPYC; \(ProcessInfo.processInfo.activeProcessorCount) here)").\n".utf8))
+        }
+        for name in names {
             let folder = root.appendingPathComponent(name, isDirectory: true)
             let runStart = DispatchTime.now()
             var outcome = "done"
