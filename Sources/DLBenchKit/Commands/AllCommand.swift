@@ -16,10 +16,10 @@ struct AllCommand: ParsableCommand {
     static let comparisons = ComparisonRegistry.names + standaloneComparisons
 
     /// Minutes each comparison took at its defaults in one `make bench` on a 2-core AMD EPYC (Zen 3) with two runs at
-    /// once, 2026-12-02 (the engine's with 3 seeds; they scale with `--seeds`). The estimate printed before a run.
+    /// once, 2026-12-02 (32 min in all; the engine's with 3 seeds; they scale with `--seeds`). The estimate printed before a run.
     static let measuredMinutes: [String: Double] = [
-        "optimizers": 4, "schedules": 3, "adaptive-vs-sgd": 6, "learning-rates": 1, "large-batch": 3, "init": 5, "regularize": 2.3,
-        "search": 3, "norms": 7.7, "compress": 8, "classic": 1.3, "sanity": 0.2, "sequences": 5,
+        "optimizers": 2.5, "schedules": 1.3, "adaptive-vs-sgd": 1.4, "learning-rates": 0.3, "large-batch": 3.0, "init": 4.5,
+        "regularize": 1.0, "search": 1.1, "norms": 6.0, "compress": 7.2, "classic": 1.0, "sanity": 0.3, "sequences": 2.5,
     ]
 
     /// About how long `names` take: the measured minutes, the engine's scaled by `seeds` / 3; one minute each with `--quick`.

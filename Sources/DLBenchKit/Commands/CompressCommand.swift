@@ -123,8 +123,9 @@ struct CompressCommand: ParsableCommand {
                     return nil
                 case let .trained(method, folder):
                     let report = try run(method, on: data, in: folder, width: width)
-                    log("compress: \(method.rawValue) done in \(Int(secondsSince(start))) s")
-                    return (method, folder, report, secondsSince(start))
+                    let seconds = secondsSince(start)
+                    log("compress: \(method.rawValue) done in \(Int(seconds)) s")
+                    return (method, folder, report, seconds)
                 }
             }
             for case let (method, folder, report, seconds)? in reports { try write(report, of: method, data: data, seconds: seconds, to: folder, width: width) }
