@@ -12,7 +12,9 @@ struct KernelsCommand: ParsableCommand {
             Each kernel is called once untimed, warmed up for --warmup seconds, then timed until --target seconds \
             are spent (at least 3 calls); the median is reported. With --jsonl every measurement is one JSON line \
             in the record schema of bench_peers.py, so that `bench_peers.py --with-cmd 'dlbench kernels --jsonl'` \
-            tables our numbers beside the peers'. Threads: OpenBLAS's (OPENBLAS_NUM_THREADS).
+            tables our numbers beside the peers'. Threads: OpenBLAS's (OPENBLAS_NUM_THREADS). Each convolution \
+            and dense case is followed by impl 'dlnn-gemms': the OpenBLAS GEMMs its products amount to, at the \
+            same shapes over the whole batch, timed alone, so that the time spent outside the GEMMs shows.
             """)
 
     @Option(help: "Comma list of: \(KernelTask.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -38,7 +40,7 @@ struct KernelsCommand: ParsableCommand {
 
     func run() throws {
         let selected: [KernelTask] = try parseList(tasks, option: "--tasks")
-        var table = Table(columns: ["task", "case", "ms (median)", "ms (min)", "calls", "GFLOP/s", "images/s"])
+        var table = Table(columns: ["task", "case", "impl", "ms (median)", "ms (min)", "calls", "GFLOP/s", "images/s"])
         try runKernelBenchmarks(selected, policy: TimingPolicy(target: target, warmup: warmup)) { measurement in
             if jsonl {
                 writeLine(measurement.jsonLine())
@@ -46,7 +48,7 @@ struct KernelsCommand: ParsableCommand {
             }
             let imagesPerSecond = measurement.extra.first { $0.0 == "images_per_s" }?.1
             table.append([
-                .text(measurement.task), .text(measurement.caseName),
+                .text(measurement.task), .text(measurement.caseName), .text(measurement.implementation),
                 .number(measurement.milliseconds, .significant(4)), .number(measurement.timing.minimum * 1e3, .significant(4)),
                 .integer(measurement.timing.repetitions),
                 measurement.gigaflopsPerSecond.map { .number($0, .fixed(1)) } ?? .missing,

@@ -84,6 +84,9 @@ enum KernelParameter: Equatable {
 struct KernelMeasurement {
     /// The harness's task: sgemm, conv2d_fwd, conv2d_fwdbwd, linear_fwd, linear_fwdbwd, train_step, svd_full, svd_vals.
     var task: String
+    /// Who ran it: `dlnn` (the layer), or `dlnn-gemms` (only the OpenBLAS GEMMs the layer's products
+    /// amount to, at the same shapes: what the layer would take with no work outside them).
+    var implementation = "dlnn"
     /// The harness's case name, e.g. `1024`, `lenet_conv1`, `128x784->512`, `lenet5_b64`.
     var caseName: String
     var timing: Timing
@@ -118,7 +121,7 @@ struct KernelMeasurement {
             + [("first_call_ms", number(timing.firstCall * 1e3, decimals: 3)), ("timed_s", number(timing.timedSeconds, decimals: 3)),
                ("steal_ms", number(timing.stealMilliseconds, decimals: 1))]
         return object([
-            ("kind", jsonStringLiteral("result")), ("task", jsonStringLiteral(task)), ("case", jsonStringLiteral(caseName)), ("impl", jsonStringLiteral("dlnn")),
+            ("kind", jsonStringLiteral("result")), ("task", jsonStringLiteral(task)), ("case", jsonStringLiteral(caseName)), ("impl", jsonStringLiteral(implementation)),
             ("ms", number(milliseconds, decimals: 5)), ("ms_min", number(timing.minimum * 1e3, decimals: 5)),
             ("reps", String(timing.repetitions)),
             ("gflops", gigaflopsPerSecond.map { number($0, decimals: 3) } ?? "null"),
@@ -134,13 +137,36 @@ struct ConvolutionCase {
 
     /// 2·N·Cout·Ho·Wo·Cin·k·k, the forward pass's multiply-adds counted twice.
     var forwardFLOPs: Double {
-        let ho = (height + 2 * padding - kernel) / stride + 1, wo = (width + 2 * padding - kernel) / stride + 1
-        return 2 * Double(batch * outputChannels * ho * wo * inputChannels * kernel * kernel)
+        2 * Double(batch * outputChannels * outputPlaneSize * inputChannels * kernel * kernel)
+    }
+
+    /// Ho·Wo.
+    var outputPlaneSize: Int {
+        ((height + 2 * padding - kernel) / stride + 1) * ((width + 2 * padding - kernel) / stride + 1)
     }
 
     var parameters: [(String, KernelParameter)] {
         [("N", batch), ("Cin", inputChannels), ("H", height), ("W", width), ("Cout", outputChannels),
          ("k", kernel), ("stride", stride), ("pad", padding)].map { ($0.0, .integer($0.1)) }
+    }
+}
+
+/// The GEMMs a layer's products amount to, Y = A·B forward and ∂A = G·Bᵀ, ∂B = Aᵀ·G backward,
+/// timed alone: the bound a layer would reach with no work outside OpenBLAS.
+struct GEMMShapes {
+    var a: Tensor, b: Tensor, gradient: Tensor
+
+    /// (`*_fwd`, flops, timing) and (`*_fwdbwd`, 3·flops, timing).
+    func measure(_ policy: TimingPolicy, forwardFLOPs: Double) -> [(String, Double, Timing)] {
+        var product = Tensor.zeros(gradient.shape)
+        var aGradient = Tensor.zeros(a.shape), bGradient = Tensor.zeros(b.shape)
+        let forward = DLBenchKit.measure(policy) { gemm(a, b, into: &product) }
+        let forwardBackward = DLBenchKit.measure(policy) {
+            gemm(a, b, into: &product)
+            gemm(gradient, b, into: &aGradient, transposeB: true)
+            gemm(a, gradient, into: &bGradient, transposeA: true)
+        }
+        return [("*_fwd", forwardFLOPs, forward), ("*_fwdbwd", 3 * forwardFLOPs, forwardBackward)]
     }
 }
 
@@ -209,6 +235,16 @@ func runKernelBenchmarks(_ tasks: [KernelTask], policy: TimingPolicy, report: (K
                     _ = layer.backward(outputGradient)
                 }
                 report(KernelMeasurement(task: "conv2d_fwdbwd", caseName: spec.name, timing: forwardBackward, flops: 3 * spec.forwardFLOPs, parameters: spec.parameters))
+                // The same products as whole-batch GEMMs: Y [Cout, N·Ho·Wo] = W [Cout, Cin·k²] · X, then
+                // ∂W = G·Xᵀ and ∂X = Wᵀ·G.
+                let (patch, columns) = (spec.inputChannels * spec.kernel * spec.kernel, spec.batch * spec.outputPlaneSize)
+                let gemms = GEMMShapes(
+                    a: Tensor.randomNormal([spec.outputChannels, patch], using: &generator),
+                    b: Tensor.randomNormal([patch, columns], using: &generator),
+                    gradient: Tensor.randomNormal([spec.outputChannels, columns], using: &generator))
+                for (task, flops, timing) in gemms.measure(policy, forwardFLOPs: spec.forwardFLOPs) {
+                    report(KernelMeasurement(task: task.replacingOccurrences(of: "*", with: "conv2d"), implementation: "dlnn-gemms", caseName: spec.name, timing: timing, flops: flops, parameters: spec.parameters))
+                }
             }
         case .linear:
             for spec in KernelCases.linears {
@@ -224,6 +260,14 @@ func runKernelBenchmarks(_ tasks: [KernelTask], policy: TimingPolicy, report: (K
                     _ = layer.backward(outputGradient)
                 }
                 report(KernelMeasurement(task: "linear_fwdbwd", caseName: spec.name, timing: forwardBackward, flops: 3 * flops, parameters: parameters))
+                // Y [out, N] = W [out, in] · Xᵀ-shaped columns [in, N]: the same products as GEMMs alone.
+                let gemms = GEMMShapes(
+                    a: Tensor.randomNormal([spec.outputSize, spec.inputSize], using: &generator),
+                    b: Tensor.randomNormal([spec.inputSize, spec.batch], using: &generator),
+                    gradient: Tensor.randomNormal([spec.outputSize, spec.batch], using: &generator))
+                for (task, flops, timing) in gemms.measure(policy, forwardFLOPs: flops) {
+                    report(KernelMeasurement(task: task.replacingOccurrences(of: "*", with: "linear"), implementation: "dlnn-gemms", caseName: spec.name, timing: timing, flops: flops, parameters: parameters))
+                }
             }
         case .train:
             for (name, model, inputShape): (String, Sequential, TensorShape) in [

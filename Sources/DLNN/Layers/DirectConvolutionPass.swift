@@ -63,59 +63,126 @@ final class DirectConvolutionPass {
     private var kernel: (height: Int, width: Int) { (geometry.kernelHeight, geometry.kernelWidth) }
     private var inputImage: Int { geometry.channels * paddedInputPlane }
     private var stagingPerThread: Int { max(outputChannels * outputPlane, geometry.channels * inputGradientPlane) }
+    /// (Ho − 1)·P + Wo: the forward positions up to the last output.
+    private var forwardPositions: Int { (geometry.outputHeight - 1) * rowPitch + geometry.outputWidth }
+
+    // MARK: Forward and backward
+
+    /// The storage of the call in progress, read by the block functions below while `forEachBlock`
+    /// runs them (set just before, cleared just after). The block functions are stored closures
+    /// made once, because a closure made per call would be allocated per call.
+    private struct Operands {
+        /// x (forward) or ∂L/∂y (backward).
+        var source: UnsafePointer<Float>?
+        /// W (forward) or W' (input gradient).
+        var weight: UnsafePointer<Float>?
+        var bias: UnsafePointer<Float>?
+        /// y (forward) or ∂L/∂x (input gradient).
+        var destination: UnsafeMutablePointer<Float>?
+        var weightGradient: UnsafeMutablePointer<Float>?
+        /// The image whose output channels are split (forward with fewer images than threads).
+        var image = 0
+        /// The batch size (weight gradient).
+        var images = 0
+        var paddedInput, pitchedGradient, paddedGradient, staging: UnsafeMutablePointer<Float>?
+    }
+    private var operands = Operands()
+    private lazy var forwardImages: (Int, Range<Int>) -> Void = { [unowned self] block, images in
+        for n in images {
+            padInput(n)
+            correlate(n, channels: 0..<outputChannels, block: block)
+        }
+    }
+    private lazy var forwardChannels: (Int, Range<Int>) -> Void = { [unowned self] block, channels in
+        correlate(operands.image, channels: channels, block: block)
+    }
+    private lazy var pitchGradients: (Int, Range<Int>) -> Void = { [unowned self] _, images in
+        let g = geometry
+        for n in images {
+            Self.pad(
+                operands.source! + n * outputChannels * g.outputPlaneSize, planes: outputChannels, height: g.outputHeight,
+                width: g.outputWidth, top: 0, left: 0, into: operands.pitchedGradient! + n * outputChannels * outputPlane,
+                rows: g.outputHeight, pitch: rowPitch)
+        }
+    }
+    private lazy var weightGradientChannels: (Int, Range<Int>) -> Void = { [unowned self] _, channels in
+        let g = geometry
+        DirectConvolution.accumulateWeightGradient(
+            images: operands.images, input: operands.paddedInput!, inputImage: inputImage, inputPlane: paddedInputPlane,
+            channels: g.channels, rowPitch: rowPitch, gradient: operands.pitchedGradient! + channels.lowerBound * outputPlane,
+            gradientImage: outputChannels * outputPlane, gradientPlane: outputPlane, outputs: channels.count, kernel: kernel,
+            positions: forwardPositions, weightGradient: operands.weightGradient! + channels.lowerBound * g.patchSize)
+    }
+    private lazy var inputGradientImages: (Int, Range<Int>) -> Void = { [unowned self] block, images in
+        let g = geometry
+        let padded = operands.paddedGradient! + block * outputChannels * paddedGradientPlane
+        let rows = operands.staging! + block * stagingPerThread
+        // ∂L/∂x[c, r, s] = Σ W'[c, o, u, v]·pad(G)[o, r + ph + u, s + pw + v]: start at row ph, column pw.
+        let start = g.paddingHeight * gradientPitch + g.paddingWidth
+        for n in images {
+            Self.pad(
+                operands.source! + n * outputChannels * g.outputPlaneSize, planes: outputChannels, height: g.outputHeight,
+                width: g.outputWidth, top: g.kernelHeight - 1, left: g.kernelWidth - 1, into: padded,
+                rows: g.outputHeight + 2 * (g.kernelHeight - 1), pitch: gradientPitch)
+            DirectConvolution.correlate(
+                input: padded + start, inputPlane: paddedGradientPlane, channels: outputChannels, rowPitch: gradientPitch,
+                weight: operands.weight!, outputs: g.channels, kernel: kernel,
+                positions: (g.inputHeight - 1) * gradientPitch + g.inputWidth, bias: nil, output: rows,
+                outputPlane: inputGradientPlane)
+            Self.unpitch(
+                rows, planes: g.channels, planeStride: inputGradientPlane, pitch: gradientPitch, height: g.inputHeight,
+                width: g.inputWidth, into: operands.destination! + n * g.inputImageSize)
+        }
+    }
+
+    /// Pads image n of the forward input into `paddedInput`.
+    private func padInput(_ n: Int) {
+        let g = geometry
+        Self.pad(
+            operands.source! + n * g.inputImageSize, planes: g.channels, height: g.inputHeight, width: g.inputWidth,
+            top: g.paddingHeight, left: g.paddingWidth, into: operands.paddedInput! + n * inputImage,
+            rows: g.inputHeight + 2 * g.paddingHeight, pitch: rowPitch)
+    }
+
+    /// Output `channels` of image n from its padded input, through thread `block`'s staging rows.
+    private func correlate(_ n: Int, channels: Range<Int>, block: Int) {
+        let g = geometry
+        let rows = operands.staging! + block * stagingPerThread
+        DirectConvolution.correlate(
+            input: operands.paddedInput! + n * inputImage, inputPlane: paddedInputPlane, channels: g.channels,
+            rowPitch: rowPitch, weight: operands.weight! + channels.lowerBound * g.patchSize, outputs: channels.count,
+            kernel: kernel, positions: forwardPositions, bias: operands.bias.map { $0 + channels.lowerBound }, output: rows,
+            outputPlane: outputPlane)
+        Self.unpitch(
+            rows, planes: channels.count, planeStride: outputPlane, pitch: rowPitch, height: g.outputHeight,
+            width: g.outputWidth, into: operands.destination! + (n * outputChannels + channels.lowerBound) * g.outputPlaneSize)
+    }
 
     /// y = W ⋆ x + b into `output` [N, Cout, Ho, Wo]; keeps the padded images for the weight gradient.
-    func forward(
-        _ input: Tensor, weight: Tensor, bias: Tensor?, into output: inout Tensor, threads: Int
-    ) {
-        let g = geometry
+    func forward(_ input: Tensor, weight: Tensor, bias: Tensor?, into output: inout Tensor, threads: Int) {
         let batch = input.shape[0]
-        paddedInput.resize(to: [batch * inputImage])
-        staging.resize(to: [threads * stagingPerThread])
-        let positions = (g.outputHeight - 1) * rowPitch + g.outputWidth
-        let (outputs, plane, pitch, padded) = (outputChannels, outputPlane, rowPitch, paddedInputPlane)
-        let stagingStride = stagingPerThread
+        paddedInput.resize(to: TensorShape(batch * inputImage))
+        staging.resize(to: TensorShape(threads * stagingPerThread))
         input.withUnsafeBufferPointer { x in
             weight.withUnsafeBufferPointer { w in
                 withOptionalPointer(bias) { b in
                     paddedInput.withUnsafeMutableBufferPointer { xp in
                         staging.withUnsafeMutableBufferPointer { s in
                             output.withUnsafeMutableBufferPointer { y in
-                                let (x, w, xp, s, y) = (x.baseAddress!, w.baseAddress!, xp.baseAddress!, s.baseAddress!, y.baseAddress!)
-                                func pad(_ n: Int) {
-                                    Self.pad(
-                                        x + n * g.inputImageSize, planes: g.channels, height: g.inputHeight, width: g.inputWidth,
-                                        top: g.paddingHeight, left: g.paddingWidth, into: xp + n * g.channels * padded,
-                                        rows: g.inputHeight + 2 * g.paddingHeight, pitch: pitch)
-                                }
-                                /// Outputs `channels` of image n, through the staging rows at `rows`.
-                                func correlate(_ n: Int, channels: Range<Int>, rows: UnsafeMutablePointer<Float>) {
-                                    DirectConvolution.correlate(
-                                        input: xp + n * g.channels * padded, inputPlane: padded, channels: g.channels,
-                                        rowPitch: pitch, weight: w + channels.lowerBound * g.patchSize, outputs: channels.count,
-                                        kernel: (g.kernelHeight, g.kernelWidth), positions: positions,
-                                        bias: b.map { $0 + channels.lowerBound }, output: rows, outputPlane: plane)
-                                    Self.unpitch(
-                                        rows, planes: channels.count, planeStride: plane, pitch: pitch, height: g.outputHeight,
-                                        width: g.outputWidth,
-                                        into: y + (n * outputs + channels.lowerBound) * g.outputPlaneSize)
-                                }
+                                operands = Operands(
+                                    source: x.baseAddress!, weight: w.baseAddress!, bias: b, destination: y.baseAddress!,
+                                    paddedInput: xp.baseAddress!, staging: s.baseAddress!)
                                 if batch >= threads {
-                                    forEachBlock(of: batch, width: threads) { block, images in
-                                        for n in images {
-                                            pad(n)
-                                            correlate(n, channels: 0..<outputs, rows: s + block * stagingStride)
-                                        }
-                                    }
+                                    forEachBlock(of: batch, width: threads, forwardImages)
                                 } else {
                                     // Fewer images than threads (inference on one image): split the output channels.
-                                    for n in 0..<batch { pad(n) }
                                     for n in 0..<batch {
-                                        forEachBlock(of: outputs, width: threads) { block, channels in
-                                            correlate(n, channels: channels, rows: s + block * stagingStride)
-                                        }
+                                        padInput(n)
+                                        operands.image = n
+                                        forEachBlock(of: outputChannels, width: threads, forwardChannels)
                                     }
                                 }
+                                operands = Operands()
                             }
                         }
                     }
@@ -130,35 +197,19 @@ final class DirectConvolutionPass {
         _ outputGradient: Tensor, weight: Tensor, weightGradient: UnsafeMutablePointer<Float>?,
         inputGradient: UnsafeMutablePointer<Float>?, threads: Int
     ) {
-        let g = geometry
         let batch = outputGradient.shape[0]
-        let outputs = outputChannels
-        let (pitch, plane) = (rowPitch, outputPlane)
         if let weightGradient {
             // G with pitch P: the forward positions' layout, zero past Wo.
-            pitchedGradient.resize(to: [batch * outputs * plane])
-            let positions = (g.outputHeight - 1) * pitch + g.outputWidth
-            let (padded, image) = (paddedInputPlane, inputImage)
+            pitchedGradient.resize(to: TensorShape(batch * outputChannels * outputPlane))
             outputGradient.withUnsafeBufferPointer { dy in
                 pitchedGradient.withUnsafeMutableBufferPointer { pg in
-                    paddedInput.withUnsafeBufferPointer { xp in
-                        let (dy, pg, xp) = (dy.baseAddress!, pg.baseAddress!, xp.baseAddress!)
-                        forEachBlock(of: batch, width: threads) { _, images in
-                            for n in images {
-                                Self.pad(
-                                    dy + n * outputs * g.outputPlaneSize, planes: outputs, height: g.outputHeight,
-                                    width: g.outputWidth, top: 0, left: 0, into: pg + n * outputs * plane,
-                                    rows: g.outputHeight, pitch: pitch)
-                            }
-                        }
-                        let weightsPerOutput = g.patchSize
-                        forEachBlock(of: outputs, width: threads) { _, block in
-                            DirectConvolution.accumulateWeightGradient(
-                                images: batch, input: xp, inputImage: image, inputPlane: padded, channels: g.channels,
-                                rowPitch: pitch, gradient: pg + block.lowerBound * plane, gradientImage: outputs * plane,
-                                gradientPlane: plane, outputs: block.count, kernel: (g.kernelHeight, g.kernelWidth),
-                                positions: positions, weightGradient: weightGradient + block.lowerBound * weightsPerOutput)
-                        }
+                    paddedInput.withUnsafeMutableBufferPointer { xp in
+                        operands = Operands(
+                            source: dy.baseAddress!, weightGradient: weightGradient, images: batch,
+                            paddedInput: xp.baseAddress!, pitchedGradient: pg.baseAddress!)
+                        forEachBlock(of: batch, width: threads, pitchGradients)
+                        forEachBlock(of: outputChannels, width: threads, weightGradientChannels)
+                        operands = Operands()
                     }
                 }
             }
@@ -166,36 +217,17 @@ final class DirectConvolutionPass {
         guard let inputGradient else { return }
         flipAndTranspose(weight)
         let width = min(threads, batch)
-        staging.resize(to: [width * stagingPerThread])
-        paddedGradient.resize(to: [width * outputs * paddedGradientPlane])
-        let (gradientPitch, gradientPlane, inputPlane) = (gradientPitch, paddedGradientPlane, inputGradientPlane)
-        let stagingStride = stagingPerThread
-        // ∂L/∂x[c, r, s] = Σ W'[c, o, u, v]·pad(G)[o, r + ph + u, s + pw + v]: start at row ph, column pw.
-        let start = g.paddingHeight * gradientPitch + g.paddingWidth
-        let positions = (g.inputHeight - 1) * gradientPitch + g.inputWidth
+        staging.resize(to: TensorShape(width * stagingPerThread))
+        paddedGradient.resize(to: TensorShape(width * outputChannels * paddedGradientPlane))
         outputGradient.withUnsafeBufferPointer { dy in
             flippedWeight.withUnsafeBufferPointer { wf in
                 paddedGradient.withUnsafeMutableBufferPointer { pg in
                     staging.withUnsafeMutableBufferPointer { s in
-                        let (dy, wf, pg, s) = (dy.baseAddress!, wf.baseAddress!, pg.baseAddress!, s.baseAddress!)
-                        forEachBlock(of: batch, width: width) { block, images in
-                            let padded = pg + block * outputs * gradientPlane
-                            let rows = s + block * stagingStride
-                            for n in images {
-                                Self.pad(
-                                    dy + n * outputs * g.outputPlaneSize, planes: outputs, height: g.outputHeight,
-                                    width: g.outputWidth, top: g.kernelHeight - 1, left: g.kernelWidth - 1, into: padded,
-                                    rows: g.outputHeight + 2 * (g.kernelHeight - 1), pitch: gradientPitch)
-                                DirectConvolution.correlate(
-                                    input: padded + start, inputPlane: gradientPlane, channels: outputs,
-                                    rowPitch: gradientPitch, weight: wf, outputs: g.channels,
-                                    kernel: (g.kernelHeight, g.kernelWidth), positions: positions, bias: nil, output: rows,
-                                    outputPlane: inputPlane)
-                                Self.unpitch(
-                                    rows, planes: g.channels, planeStride: inputPlane, pitch: gradientPitch,
-                                    height: g.inputHeight, width: g.inputWidth, into: inputGradient + n * g.inputImageSize)
-                            }
-                        }
+                        operands = Operands(
+                            source: dy.baseAddress!, weight: wf.baseAddress!, destination: inputGradient,
+                            paddedGradient: pg.baseAddress!, staging: s.baseAddress!)
+                        forEachBlock(of: batch, width: width, inputGradientImages)
+                        operands = Operands()
                     }
                 }
             }
@@ -205,7 +237,7 @@ final class DirectConvolutionPass {
     /// W'[c, o, u, v] = W[o, c, kh − 1 − u, kw − 1 − v].
     private func flipAndTranspose(_ weight: Tensor) {
         let (channels, kh, kw) = (geometry.channels, geometry.kernelHeight, geometry.kernelWidth)
-        flippedWeight.resize(to: [channels, outputChannels, kh, kw])
+        flippedWeight.resize(to: TensorShape(channels, outputChannels, kh, kw))
         weight.withUnsafeBufferPointer { w in
             flippedWeight.withUnsafeMutableBufferPointer { wf in
                 for o in 0..<outputChannels {
