@@ -14,7 +14,9 @@ import DLCore
 ///   Q = Wo + 2(kw − 1), with the flipped, transposed weights, read from row ph and column pw.
 ///
 /// The images (forward, input gradient) or the output channels (weight gradient) are split over
-/// `BLAS.threadCount` threads; each element is summed in the same order for any split.
+/// `BLAS.threadCount` threads when a pass has at least `parallelMultiplyAdds` of work (waking a
+/// thread costs tens of microseconds here, more than LeNet-5's layers take on one image); each
+/// element is summed in the same order for any split.
 final class DirectConvolutionPass {
     let geometry: ConvolutionGeometry
     let outputChannels: Int
@@ -135,6 +137,16 @@ final class DirectConvolutionPass {
         }
     }
 
+    /// The fewest multiply-adds (N·Cout·positions·Cin·kh·kw) of a pass run on more than one thread:
+    /// about 40 µs on one core. Measured (2 cores, `dlbench kernels`): LeNet-5 inference on one
+    /// image took 0.017 ms on one thread and 0.09–0.2 ms with its layers split over two.
+    static let parallelMultiplyAdds = 4_000_000
+
+    /// `threads`, or 1 for a batch too small to pay for waking the others.
+    private func threadsWorthWaking(_ threads: Int, batch: Int) -> Int {
+        batch * outputChannels * forwardPositions * geometry.patchSize >= Self.parallelMultiplyAdds ? threads : 1
+    }
+
     /// Pads image n of the forward input into `paddedInput`.
     private func padInput(_ n: Int) {
         let g = geometry
@@ -161,6 +173,7 @@ final class DirectConvolutionPass {
     /// y = W ⋆ x + b into `output` [N, Cout, Ho, Wo]; keeps the padded images for the weight gradient.
     func forward(_ input: Tensor, weight: Tensor, bias: Tensor?, into output: inout Tensor, threads: Int) {
         let batch = input.shape[0]
+        let threads = threadsWorthWaking(threads, batch: batch)
         paddedInput.resize(to: TensorShape(batch * inputImage))
         staging.resize(to: TensorShape(threads * stagingPerThread))
         input.withUnsafeBufferPointer { x in
@@ -198,6 +211,7 @@ final class DirectConvolutionPass {
         inputGradient: UnsafeMutablePointer<Float>?, threads: Int
     ) {
         let batch = outputGradient.shape[0]
+        let threads = threadsWorthWaking(threads, batch: batch)
         if let weightGradient {
             // G with pitch P: the forward positions' layout, zero past Wo.
             pitchedGradient.resize(to: TensorShape(batch * outputChannels * outputPlane))
