@@ -48,6 +48,9 @@ static void weight_gradient_scalar(int images, const float *input, long input_im
 
 #if defined(__x86_64__)
 
+/// The floats of output gradient a weight-gradient block reads per pass over a group of images: 256 KB.
+#define GRADIENT_GROUP_FLOATS 65536
+
 /// The gradient block of the last `count` taps of a row (inside weight_gradient_outputs_SUFFIX).
 #define GRADIENT_REST_BLOCK(SUFFIX, count)                                                                            \
     weight_gradient_block_##SUFFIX(images, row + v, input_image, gradient, gradient_image, gradient_plane, positions, \
@@ -55,8 +58,10 @@ static void weight_gradient_scalar(int images, const float *input, long input_im
 
 /// Defines correlate_SUFFIX and weight_gradient_SUFFIX for vectors of VL floats under TARGET.
 /// The forward block holds FORWARD_OUTPUTS outputs × FORWARD_VECTORS vectors of positions; the
-/// gradient block GRADIENT_OUTPUTS outputs × GRADIENT_TAPS consecutive taps v of one (c, u).
-#define DEFINE_PATH(SUFFIX, TARGET, VL, FORWARD_OUTPUTS, FORWARD_VECTORS, GRADIENT_OUTPUTS, GRADIENT_TAPS)             \
+/// gradient block GRADIENT_OUTPUTS outputs × GRADIENT_TAPS consecutive taps v of one (c, u), or
+/// for kernels at most 3 wide NARROW_KERNEL_OUTPUTS outputs × 3 taps (fewer loads per product).
+#define DEFINE_PATH(SUFFIX, TARGET, VL, FORWARD_OUTPUTS, FORWARD_VECTORS, GRADIENT_OUTPUTS, GRADIENT_TAPS,           \
+                    NARROW_KERNEL_OUTPUTS)                                                                            \
     typedef float vector_##SUFFIX __attribute__((ext_vector_type(VL)));                                               \
                                                                                                                       \
     TARGET static inline __attribute__((always_inline)) vector_##SUFFIX load_##SUFFIX(const float *p) {                \
@@ -141,6 +146,9 @@ static void weight_gradient_scalar(int images, const float *input, long input_im
             correlate_outputs_##SUFFIX(input, input_plane, channels, row_pitch, weight + o * weight_stride, kh, kw,   \
                                        positions, bias ? bias + o : 0, output + o * output_plane, output_plane,       \
                                        FORWARD_OUTPUTS);                                                              \
+        for (; o + 4 <= outputs; o += 4)                                                                              \
+            correlate_outputs_##SUFFIX(input, input_plane, channels, row_pitch, weight + o * weight_stride, kh, kw,   \
+                                       positions, bias ? bias + o : 0, output + o * output_plane, output_plane, 4);   \
         for (; o + 2 <= outputs; o += 2)                                                                              \
             correlate_outputs_##SUFFIX(input, input_plane, channels, row_pitch, weight + o * weight_stride, kh, kw,   \
                                        positions, bias ? bias + o : 0, output + o * output_plane, output_plane, 2);   \
@@ -155,8 +163,8 @@ static void weight_gradient_scalar(int images, const float *input, long input_im
         int images, const float *input, long input_image, const float *gradient, long gradient_image,               \
         long gradient_plane, int positions, float *weight_gradient, long weight_stride, const int block_outputs,      \
         const int taps) {                                                                                             \
-        vector_##SUFFIX acc[GRADIENT_OUTPUTS][GRADIENT_TAPS];                                                         \
-        float rest[GRADIENT_OUTPUTS][GRADIENT_TAPS];                                                                  \
+        vector_##SUFFIX acc[NARROW_KERNEL_OUTPUTS][GRADIENT_TAPS];                                                    \
+        float rest[NARROW_KERNEL_OUTPUTS][GRADIENT_TAPS];                                                             \
         for (int b = 0; b < block_outputs; b++)                                                                       \
             for (int j = 0; j < taps; j++) {                                                                          \
                 acc[b][j] = (vector_##SUFFIX)(0.0f);                                                                  \
@@ -219,12 +227,20 @@ static void weight_gradient_scalar(int images, const float *input, long input_im
             }                                                                                                         \
     }                                                                                                                 \
                                                                                                                       \
-    TARGET static void weight_gradient_##SUFFIX(int images, const float *input, long input_image, long input_plane,   \
-                                                int channels, int row_pitch, const float *gradient,                   \
-                                                long gradient_image, long gradient_plane, int outputs, int kh, int kw, \
-                                                int positions, float *weight_gradient) {                              \
+    /* All outputs for `images` images. */                                                                           \
+    TARGET static void weight_gradient_images_##SUFFIX(int images, const float *input, long input_image,              \
+                                                       long input_plane, int channels, int row_pitch,                 \
+                                                       const float *gradient, long gradient_image, long gradient_plane, \
+                                                       int outputs, int kh, int kw, int positions,                    \
+                                                       float *weight_gradient) {                                      \
         const long weight_stride = (long)channels * kh * kw;                                                          \
         int o = 0;                                                                                                    \
+        if (kw <= 3)                                                                                                  \
+            for (; o + NARROW_KERNEL_OUTPUTS <= outputs; o += NARROW_KERNEL_OUTPUTS)                                  \
+                weight_gradient_outputs_##SUFFIX(images, input, input_image, input_plane, channels, row_pitch,        \
+                                                 gradient + o * gradient_plane, gradient_image, gradient_plane, kh,   \
+                                                 kw, positions, weight_gradient + o * weight_stride,                  \
+                                                 NARROW_KERNEL_OUTPUTS);                                              \
         for (; o + GRADIENT_OUTPUTS <= outputs; o += GRADIENT_OUTPUTS)                                                \
             weight_gradient_outputs_##SUFFIX(images, input, input_image, input_plane, channels, row_pitch,            \
                                              gradient + o * gradient_plane, gradient_image, gradient_plane, kh, kw,   \
@@ -233,10 +249,25 @@ static void weight_gradient_scalar(int images, const float *input, long input_im
             weight_gradient_outputs_##SUFFIX(images, input, input_image, input_plane, channels, row_pitch,            \
                                              gradient + o * gradient_plane, gradient_image, gradient_plane, kh, kw,   \
                                              positions, weight_gradient + o * weight_stride, 1);                      \
+    }                                                                                                                 \
+                                                                                                                      \
+    /* Images in groups whose gradient rows for one block of outputs stay in the L2 cache while every (c, u) of the  \
+       block passes over them. */                                                                                     \
+    TARGET static void weight_gradient_##SUFFIX(int images, const float *input, long input_image, long input_plane,   \
+                                                int channels, int row_pitch, const float *gradient,                   \
+                                                long gradient_image, long gradient_plane, int outputs, int kh, int kw, \
+                                                int positions, float *weight_gradient) {                              \
+        int group = GRADIENT_GROUP_FLOATS / (NARROW_KERNEL_OUTPUTS * (positions > 0 ? positions : 1));                \
+        if (group < 1) group = 1;                                                                                     \
+        for (int n = 0; n < images; n += group)                                                                       \
+            weight_gradient_images_##SUFFIX(images - n < group ? images - n : group, input + n * input_image,         \
+                                            input_image, input_plane, channels, row_pitch,                            \
+                                            gradient + n * gradient_image, gradient_image, gradient_plane, outputs,   \
+                                            kh, kw, positions, weight_gradient);                                      \
     }
 
-DEFINE_PATH(avx2, __attribute__((target("avx2,fma"))), 8, 4, 2, 2, 4)
-DEFINE_PATH(avx512, __attribute__((target("avx512f"))), 16, 4, 4, 4, 5)
+DEFINE_PATH(avx2, __attribute__((target("avx2,fma"))), 8, 4, 2, 2, 4, 4)
+DEFINE_PATH(avx512, __attribute__((target("avx512f"))), 16, 6, 4, 4, 5, 8)
 #endif
 
 int dl_direct_convolution_supports(DLDirectConvolutionPath path) {

@@ -13,6 +13,8 @@ import Testing
         (2, 7, 3, 3, 19, 10 * 19 + 13, 1),  // 4 + 2 + 1 outputs
         (2, 3, 2, 2, 5, 3 * 5 + 4, 2),  // fewer positions than a vector
         (1, 1, 1, 4, 21, 17, 2),  // one row, 17 positions: one vector and a tail
+        (2, 17, 3, 3, 12, 5 * 12 + 10, 3),  // 3×3: blocks of 8 outputs in the weight gradient, 8 + 8 + 1
+        (1, 8, 3, 3, 30, 9 * 30 + 28, 30),  // 30 images: more than one group of images in the weight gradient
     ]
 
     /// Planes holding exactly the reads: positions − 1 + (kh − 1)·pitch + kw − 1 is the last one.
