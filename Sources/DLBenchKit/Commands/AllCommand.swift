@@ -112,7 +112,8 @@ struct AllCommand: ParsableCommand {
         }
         let introduction = """
             \(quick ? "Quick runs (`--quick`: subsets of the data, fewer epochs), for smoke tests only." : "Full runs (`dlbench all`).") \
-            Seed \(seed); the engine's comparisons use seeds \(seed) to \(seed &+ UInt64(seeds - 1)). Total time \(NumberFormat.fixed(1).string(for: minutes(since: start))) minutes.
+            Seed \(seed); the engine's comparisons use seeds \(seed) to \(seed &+ UInt64(seeds - 1)). Total time \(NumberFormat.fixed(1).string(for: minutes(since: start))) minutes; \
+            peak resident memory \(NumberFormat.fixed(0).string(for: Double(peakResidentBytes()) / 1_048_576)) MiB.
 
             \(timings.markdown())
             """
