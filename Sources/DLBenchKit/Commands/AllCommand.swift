@@ -15,11 +15,12 @@ struct AllCommand: ParsableCommand {
     /// The comparisons, in the order run and listed: the registry's, then the standalone ones.
     static let comparisons = ComparisonRegistry.names + standaloneComparisons
 
-    /// Minutes each comparison took at its defaults in one `make bench` on a 2-core AMD EPYC (Zen 3) with two runs at
-    /// once, 2026-12-02 (32 min in all; the engine's with 3 seeds; they scale with `--seeds`). The estimate printed before a run.
+    /// Minutes each comparison took at its defaults in one `make bench` on a 2-core AMD EPYC (Zen 5, AVX-512) with two
+    /// runs at once, 2026-12-02 (10.6 min in all, with the direct convolution kernels; 32 min before them on a Zen 3; the
+    /// engine's with 3 seeds; they scale with `--seeds`). The estimate printed before a run.
     static let measuredMinutes: [String: Double] = [
-        "optimizers": 2.5, "schedules": 1.3, "adaptive-vs-sgd": 1.4, "learning-rates": 0.3, "large-batch": 3.0, "init": 4.5,
-        "regularize": 1.0, "search": 1.1, "norms": 6.0, "compress": 7.2, "classic": 1.0, "sanity": 0.3, "sequences": 2.5,
+        "optimizers": 0.6, "schedules": 0.3, "adaptive-vs-sgd": 0.4, "learning-rates": 0.1, "large-batch": 0.7, "init": 1.4,
+        "regularize": 0.4, "search": 0.4, "norms": 2.0, "compress": 2.7, "classic": 0.3, "sanity": 0.1, "sequences": 1.2,
     ]
 
     /// About how long `names` take: the measured minutes, the engine's scaled by `seeds` / 3; one minute each with `--quick`.

@@ -64,7 +64,6 @@ public final class Conv2D: Layer {
             require(
                 algorithm != .direct || DirectConvolutionPass.applies(stride: stride, dilation: dilation, groups: groups),
                 "\(summaryName): the direct algorithm needs stride 1, dilation 1 and one group")
-            geometry = nil
         }
     }
 
@@ -216,9 +215,14 @@ public final class Conv2D: Layer {
             let batch = input.shape[0], fitting = max(1, Self.chunkColumnBudget / (g.patchSize * g.outputPlaneSize))
             let chunkCount = max(1, (batch + fitting - 1) / fitting)
             imagesPerChunk = max(1, (batch + chunkCount - 1) / chunkCount)
-            direct = runsDirect ? DirectConvolutionPass(geometry: g, outputChannels: outputChannels) : nil
         }
         let g = geometry!
+        // The next backward pass uses the algorithm of this forward pass, whatever `algorithm` says by then.
+        if !runsDirect {
+            direct = nil
+        } else if direct?.geometry != g {
+            direct = DirectConvolutionPass(geometry: g, outputChannels: outputChannels)
+        }
         forwardInput.keep(input)
         columnsImages = nil
         let batch = input.shape[0]
@@ -322,7 +326,8 @@ public final class Conv2D: Layer {
         if let bias, bias.isTrainable { accumulateBiasGradient(bias, from: outputGradient, batch: batch, plane: plane) }
         if computingInputGradient {
             inputGradient.resize(to: inputShape)
-            inputGradient.fill(with: 0)
+            // col2im adds into it; the direct pass writes every element.
+            if direct == nil { inputGradient.fill(with: 0) }
         }
         guard batch > 0, weight.isTrainable || computingInputGradient else { return }
         if let direct {

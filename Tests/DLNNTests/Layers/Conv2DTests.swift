@@ -197,6 +197,23 @@ import Testing
         }
     }
 
+    /// A backward pass runs the algorithm of its forward pass, even when `algorithm` changed in between.
+    @Test func backwardKeepsTheAlgorithmOfItsForwardPass() {
+        var generator = SeededGenerator(seed: 24)
+        let layer = Conv2D(inputChannels: 2, outputChannels: 3, kernelSize: 3, padding: 1, generator: &generator)
+        layer.algorithm = .direct
+        let input = randomInput([2, 2, 5, 5], seed: 25)
+        let outputGradient = randomInput([2, 3, 5, 5], seed: 26)
+        _ = layer.forward(input)
+        let expected = layer.backward(outputGradient)
+        _ = layer.forward(input)
+        layer.algorithm = .im2col
+        #expect(layer.backward(outputGradient) == expected)
+        // The next forward pass switches.
+        _ = layer.forward(input)
+        #expect(relativeError(doubles(layer.backward(outputGradient)), doubles(expected)) < 1e-5)
+    }
+
     @Test func theDirectAlgorithmOnAStridedLayerStopsWithTheReason() async {
         await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             var generator = SeededGenerator(seed: 20)
