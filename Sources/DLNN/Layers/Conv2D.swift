@@ -81,6 +81,8 @@ public final class Conv2D: Layer {
     private var imagesPerChunk = 1
     /// The direct algorithm's pass when the layer runs it for the current input shape.
     private var direct: DirectConvolutionPass?
+    /// The im2col path's per-image passes, for the current geometry.
+    private var chunkPasses: Im2ColChunkPasses?
     /// The last input, kept until `backward` has used it (then released, so that the layer before
     /// can overwrite its output buffer in the next step without a copy).
     private var forwardInput = ForwardInput()
@@ -223,6 +225,7 @@ public final class Conv2D: Layer {
         } else if direct?.geometry != g {
             direct = DirectConvolutionPass(geometry: g, outputChannels: outputChannels)
         }
+        if chunkPasses?.geometry != g { chunkPasses = Im2ColChunkPasses(geometry: g, outputChannels: outputChannels) }
         forwardInput.keep(input)
         columnsImages = nil
         let batch = input.shape[0]
@@ -262,7 +265,7 @@ public final class Conv2D: Layer {
         for first in Swift.stride(from: 0, to: batch, by: imagesPerChunk) {
             let images = first..<min(first + imagesPerChunk, batch)
             let columnCount = images.count * plane
-            writeColumns(of: images, from: input, geometry: g)
+            writeColumns(of: images, from: input)
             // A single image's Y [Cout, Ho·Wo] is its NCHW output: write it there, onto the bias.
             let inPlace = images.count == 1
             output.withUnsafeMutableBufferPointer { y in
@@ -283,16 +286,10 @@ public final class Conv2D: Layer {
                     }
                     guard !inPlace else { return }
                     // y[n, o, :] = Y[o, (n − first)·Ho·Wo ..< (n − first + 1)·Ho·Wo] + b[o].
-                    let Yc = UnsafePointer(chunkOutput.baseAddress!)
                     withBias { b in
-                        for o in 0..<outputChannels {
-                            let bo = b?[o] ?? 0
-                            for n in images {
-                                let source = Yc + o * columnCount + (n - first) * plane
-                                let destination = y.baseAddress! + (n * outputChannels + o) * plane
-                                for p in 0..<plane { destination[p] = source[p] + bo }
-                            }
-                        }
+                        chunkPasses!.scatter(
+                            chunkOutput.baseAddress!, images: images, bias: b?.baseAddress, into: y.baseAddress!,
+                            threads: BLAS.threadCount)
                     }
                 }
             }
@@ -400,16 +397,11 @@ public final class Conv2D: Layer {
             if !inPlace {
                 outputGradient.withUnsafeBufferPointer { dy in
                     outputMatrix.withUnsafeMutableBufferPointer { G in
-                        for n in images {
-                            for o in 0..<outputChannels {
-                                (G.baseAddress! + o * columnCount + (n - first) * plane)
-                                    .update(from: dy.baseAddress! + (n * outputChannels + o) * plane, count: plane)
-                            }
-                        }
+                        chunkPasses!.gather(dy.baseAddress!, images: images, into: G.baseAddress!, threads: BLAS.threadCount)
                     }
                 }
             }
-            if weight.isTrainable && columnsImages != images { writeColumns(of: images, from: input, geometry: g) }
+            if weight.isTrainable && columnsImages != images { writeColumns(of: images, from: input) }
             outputGradient.withUnsafeBufferPointer { dy in
                 outputMatrix.withUnsafeBufferPointer { chunkGradient in
                     let G = inPlace ? dy.baseAddress! + first * outputChannels * plane : chunkGradient.baseAddress!
@@ -437,11 +429,8 @@ public final class Conv2D: Layer {
                                 c: dX.baseAddress!, ldc: columnCount, strideC: groupPatch * columnCount,
                                 batchCount: groups)
                             inputGradient.withUnsafeMutableBufferPointer { dx in
-                                for n in images {
-                                    Im2Col.col2im(
-                                        columns: dX.baseAddress! + (n - first) * plane, rowStride: columnCount, geometry: g,
-                                        image: dx.baseAddress! + n * g.inputImageSize)
-                                }
+                                chunkPasses!.foldColumns(
+                                    dX.baseAddress!, images: images, into: dx.baseAddress!, threads: BLAS.threadCount)
                             }
                         }
                     }
@@ -452,16 +441,11 @@ public final class Conv2D: Layer {
 
     /// Writes the column matrix of `images` of `input` into `columns` [Cin·kh·kw, n·Ho·Wo], image
     /// `first + k` in columns k·Ho·Wo ..< (k+1)·Ho·Wo.
-    private func writeColumns(of images: Range<Int>, from input: Tensor, geometry g: ConvolutionGeometry) {
-        let columnCount = images.count * g.outputPlaneSize
+    private func writeColumns(of images: Range<Int>, from input: Tensor) {
         columnsImages = images
         input.withUnsafeBufferPointer { x in
             columns.withUnsafeMutableBufferPointer { X in
-                for n in images {
-                    Im2Col.im2col(
-                        image: x.baseAddress! + n * g.inputImageSize, geometry: g,
-                        columns: X.baseAddress! + (n - images.lowerBound) * g.outputPlaneSize, rowStride: columnCount)
-                }
+                chunkPasses!.writeColumns(of: images, from: x.baseAddress!, into: X.baseAddress!, threads: BLAS.threadCount)
             }
         }
     }
