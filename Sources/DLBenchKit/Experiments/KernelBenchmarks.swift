@@ -142,7 +142,8 @@ struct ConvolutionCase {
 
     /// Ho·Wo.
     var outputPlaneSize: Int {
-        ((height + 2 * padding - kernel) / stride + 1) * ((width + 2 * padding - kernel) / stride + 1)
+        ConvolutionGeometry.outputExtent(input: height, kernel: kernel, stride: stride, padding: padding)
+            * ConvolutionGeometry.outputExtent(input: width, kernel: kernel, stride: stride, padding: padding)
     }
 
     var parameters: [(String, KernelParameter)] {
@@ -156,17 +157,23 @@ struct ConvolutionCase {
 struct GEMMShapes {
     var a: Tensor, b: Tensor, gradient: Tensor
 
-    /// (`*_fwd`, flops, timing) and (`*_fwdbwd`, 3·flops, timing).
-    func measure(_ policy: TimingPolicy, forwardFLOPs: Double) -> [(String, Double, Timing)] {
+    /// The `dlnn-gemms` measurements `<family>_fwd` and `<family>_fwdbwd` of a case.
+    func measurements(
+        family: String, caseName: String, parameters: [(String, KernelParameter)], forwardFLOPs: Double, policy: TimingPolicy
+    ) -> [KernelMeasurement] {
         var product = Tensor.zeros(gradient.shape)
         var aGradient = Tensor.zeros(a.shape), bGradient = Tensor.zeros(b.shape)
-        let forward = DLBenchKit.measure(policy) { gemm(a, b, into: &product) }
-        let forwardBackward = DLBenchKit.measure(policy) {
+        let forward = measure(policy) { gemm(a, b, into: &product) }
+        let forwardBackward = measure(policy) {
             gemm(a, b, into: &product)
             gemm(gradient, b, into: &aGradient, transposeB: true)
             gemm(a, gradient, into: &bGradient, transposeA: true)
         }
-        return [("*_fwd", forwardFLOPs, forward), ("*_fwdbwd", 3 * forwardFLOPs, forwardBackward)]
+        return [(forward, "_fwd", 1.0), (forwardBackward, "_fwdbwd", 3.0)].map { timing, suffix, passes in
+            KernelMeasurement(
+                task: family + suffix, implementation: "dlnn-gemms", caseName: caseName, timing: timing,
+                flops: passes * forwardFLOPs, parameters: parameters)
+        }
     }
 }
 
@@ -242,9 +249,10 @@ func runKernelBenchmarks(_ tasks: [KernelTask], policy: TimingPolicy, report: (K
                     a: Tensor.randomNormal([spec.outputChannels, patch], using: &generator),
                     b: Tensor.randomNormal([patch, columns], using: &generator),
                     gradient: Tensor.randomNormal([spec.outputChannels, columns], using: &generator))
-                for (task, flops, timing) in gemms.measure(policy, forwardFLOPs: spec.forwardFLOPs) {
-                    report(KernelMeasurement(task: task.replacingOccurrences(of: "*", with: "conv2d"), implementation: "dlnn-gemms", caseName: spec.name, timing: timing, flops: flops, parameters: spec.parameters))
-                }
+                gemms.measurements(
+                    family: "conv2d", caseName: spec.name, parameters: spec.parameters, forwardFLOPs: spec.forwardFLOPs,
+                    policy: policy
+                ).forEach(report)
             }
         case .linear:
             for spec in KernelCases.linears {
@@ -265,9 +273,9 @@ func runKernelBenchmarks(_ tasks: [KernelTask], policy: TimingPolicy, report: (K
                     a: Tensor.randomNormal([spec.outputSize, spec.inputSize], using: &generator),
                     b: Tensor.randomNormal([spec.inputSize, spec.batch], using: &generator),
                     gradient: Tensor.randomNormal([spec.outputSize, spec.batch], using: &generator))
-                for (task, flops, timing) in gemms.measure(policy, forwardFLOPs: flops) {
-                    report(KernelMeasurement(task: task.replacingOccurrences(of: "*", with: "linear"), implementation: "dlnn-gemms", caseName: spec.name, timing: timing, flops: flops, parameters: parameters))
-                }
+                gemms.measurements(
+                    family: "linear", caseName: spec.name, parameters: parameters, forwardFLOPs: flops, policy: policy
+                ).forEach(report)
             }
         case .train:
             for (name, model, inputShape): (String, Sequential, TensorShape) in [

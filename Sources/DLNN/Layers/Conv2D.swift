@@ -225,7 +225,9 @@ public final class Conv2D: Layer {
         } else if direct?.geometry != g {
             direct = DirectConvolutionPass(geometry: g, outputChannels: outputChannels)
         }
-        if chunkPasses?.geometry != g { chunkPasses = Im2ColChunkPasses(geometry: g, outputChannels: outputChannels) }
+        if direct == nil, chunkPasses?.geometry != g {
+            chunkPasses = Im2ColChunkPasses(geometry: g, outputChannels: outputChannels)
+        }
         forwardInput.keep(input)
         columnsImages = nil
         let batch = input.shape[0]
